@@ -1,0 +1,50 @@
+# docservice: `make run` (embedded tier, nothing to install) and `make test` (everything).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+export DOCSERVICE_CORPUS ?= $(abspath ../shared/corpus)
+PYTEST_ARGS ?=
+
+.PHONY: install system-packages run test test-fast test-services lint services-up services-down services-env clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[scale,dev]'
+	touch $@
+
+# OCR engine and test servers' packages (Debian); skipped with a warning where apt is unavailable.
+system-packages:
+	@bash deploy/local/install-packages.sh || echo "warning: system packages could not be installed; OCR stays off"
+
+run: install system-packages
+	$(BIN)/docservice init
+	$(BIN)/docservice serve
+
+lint: install
+	$(BIN)/ruff check docservice workers tests bench
+	$(BIN)/mypy
+
+test-fast: install
+	$(BIN)/pytest -q -m "not services" $(PYTEST_ARGS)
+
+# Starts PostgreSQL, Redis, Elasticsearch and the S3 server, runs every suite, stops them again.
+test: install system-packages lint
+	@bash deploy/local/services-up.sh && \
+	  $(BIN)/pytest -q $(PYTEST_ARGS); rc=$$?; \
+	  bash deploy/local/services-down.sh; exit $$rc
+
+services-up:
+	bash deploy/local/services-up.sh
+
+services-down:
+	bash deploy/local/services-down.sh
+
+services-env:
+	@bash deploy/local/services-env.sh
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

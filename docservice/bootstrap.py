@@ -1,0 +1,75 @@
+"""The composition root: the one place that picks adapters for the configured tier."""
+
+from __future__ import annotations
+
+import logging
+
+from docservice.config import Settings, ensure_secret_key
+from docservice.db.engine import make_engine, make_session_factory
+from docservice.db.migrate import upgrade
+from docservice.queue.base import JobQueue, JobRunner
+from docservice.search.base import SearchIndex
+from docservice.services.context import Context
+from docservice.services.ingestion import requeue_unfinished, run_job
+from docservice.storage.base import BlobStore
+
+log = logging.getLogger(__name__)
+
+
+def blob_store(settings: Settings) -> BlobStore:
+    if settings.storage_backend == "s3":
+        from docservice.storage.s3 import S3BlobStore
+
+        return S3BlobStore(endpoint=settings.s3_endpoint, access_key=settings.s3_access_key,
+                           secret_key=settings.s3_secret_key, bucket=settings.s3_bucket,
+                           secure=settings.s3_secure)
+    if settings.storage_backend == "memory":
+        from docservice.storage.memory import MemoryBlobStore
+
+        return MemoryBlobStore()
+    from docservice.storage.local import LocalBlobStore
+
+    return LocalBlobStore(settings.blob_dir)
+
+
+def search_index(settings: Settings) -> SearchIndex:
+    if settings.search_backend == "elasticsearch":
+        from docservice.search.elasticsearch_index import ElasticsearchIndex
+
+        return ElasticsearchIndex(settings.elasticsearch_url, prefix=settings.index_prefix)
+    from docservice.search.tantivy_index import TantivyIndex
+
+    return TantivyIndex(settings.index_dir)
+
+
+def job_queue(settings: Settings, runner: JobRunner) -> JobQueue:
+    if settings.queue_backend == "rq":
+        from docservice.queue.rq_queue import RQQueue
+
+        return RQQueue(settings.redis_url, prefix=settings.index_prefix)
+    from docservice.queue.inline import InlineQueue
+
+    return InlineQueue(runner, workers=settings.workers)
+
+
+def bootstrap(settings: Settings, *, migrate: bool = True) -> Context:
+    """Connect every port, apply migrations and make sure the index exists."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings = ensure_secret_key(settings)
+    engine = make_engine(settings.resolved_database_url)
+    if migrate:
+        upgrade(engine)
+    ctx = Context(settings=settings, engine=engine, session_factory=make_session_factory(engine),
+                  blobs=blob_store(settings), index=search_index(settings))
+    ctx.queue = job_queue(settings, lambda job, item_id: run_job(ctx, job, item_id))
+    ctx.index.ensure()
+    return ctx
+
+
+def start_workers(ctx: Context) -> int:
+    """Start in-process workers and queue again what a crash left unfinished."""
+    ctx.queue.start()
+    requeued = requeue_unfinished(ctx)
+    if requeued:
+        log.info("queued %d unfinished versions again", requeued)
+    return requeued

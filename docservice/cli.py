@@ -1,0 +1,394 @@
+"""The ``docservice`` command: the same use cases as the web app, from a terminal."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from docservice.bootstrap import bootstrap, start_workers
+from docservice.config import Settings, load_settings
+from docservice.domain import IngestState
+from docservice.errors import DocserviceError
+from docservice.services import accounts, documents, ingestion, indexing
+from docservice.services import search as search_service
+from docservice.services.context import Context
+from docservice.services.views import document_view, result_view, version_view
+
+F = TypeVar("F", bound=Callable[..., Any])
+IMPORT_TIMEOUT_S = 24 * 3600
+
+
+class State:
+    def __init__(self) -> None:
+        self._settings: Settings | None = None
+        self._ctx: Context | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings()
+        return self._settings
+
+    @property
+    def ctx(self) -> Context:
+        if self._ctx is None:
+            self._ctx = bootstrap(self.settings)
+        return self._ctx
+
+    def close(self) -> None:
+        if self._ctx is not None:
+            self._ctx.close()
+
+
+def emit(data: Any, as_json: bool, text: Callable[[], str] | str) -> None:
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    else:
+        click.echo(text() if callable(text) else text)
+
+
+def handled(func: F) -> F:
+    """Turn our errors into a one-line message (or a JSON error) and exit code 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except DocserviceError as exc:
+            if kwargs.get("as_json"):
+                click.echo(json.dumps({"error": {"code": exc.code, "message": exc.message}},
+                                      ensure_ascii=False))
+            else:
+                click.echo(f"error: {exc.message}", err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+as_option = click.option("--as", "as_email", metavar="EMAIL",
+                         help="act as this user (default: the local operator, an admin)")
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="log what the workers do")
+@click.pass_context
+def main(click_ctx: click.Context, verbose: bool) -> None:
+    """docservice: store, extract, index and search versioned sales documents."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    state = State()
+    click_ctx.obj = state
+    click_ctx.call_on_close(state.close)
+
+
+pass_state = click.make_pass_decorator(State)
+
+
+@main.command()
+@json_option
+@pass_state
+@handled
+def init(state: State, as_json: bool) -> None:
+    """Create the data directory, the database schema and the search index."""
+    ctx = state.ctx
+    emit({"data_dir": str(ctx.settings.data_dir.resolve()), "ok": True}, as_json,
+         f"initialised {ctx.settings.data_dir.resolve()}")
+
+
+@main.command("create-team")
+@click.argument("name")
+@json_option
+@pass_state
+@handled
+def create_team(state: State, name: str, as_json: bool) -> None:
+    """Create a team (sales, marketing, product, service...)."""
+    team_id = accounts.create_team(state.ctx, name)
+    emit({"team_id": team_id, "name": name}, as_json, f"team {name} created")
+
+
+@main.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["admin", "editor", "viewer"]), default="viewer")
+@click.option("--team", "teams", multiple=True, help="team to join (created if missing)")
+@click.option("--name", default="")
+@click.option("--password-stdin", is_flag=True, help="read the password from standard input")
+@json_option
+@pass_state
+@handled
+def create_user(state: State, email: str, role: str, teams: tuple[str, ...], name: str,
+                password_stdin: bool, as_json: bool) -> None:
+    """Create a user account."""
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    user_id = accounts.create_user(state.ctx, email, role, teams=list(teams), password=password,
+                                   name=name)
+    emit({"user_id": user_id, "email": email, "role": role, "teams": list(teams)}, as_json,
+         f"user {email} ({role}) created")
+
+
+def _files(paths: tuple[Path, ...]) -> Iterator[Path]:
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*")
+                              if p.is_file() and not any(part.startswith(".")
+                                                         for part in p.relative_to(path).parts))
+        else:
+            yield path
+
+
+@main.command("import")
+@click.argument("paths", nargs=-1, required=True,
+                type=click.Path(exists=True, path_type=Path))
+@click.option("--category", default="other")
+@click.option("--subtype")
+@click.option("--tag", "tags", multiple=True)
+@click.option("--product")
+@click.option("--customer")
+@click.option("--visibility", type=click.Choice(["private", "team", "org"]), default="team")
+@as_option
+@json_option
+@pass_state
+@handled
+def import_(state: State, paths: tuple[Path, ...], category: str, subtype: str | None,
+            tags: tuple[str, ...], product: str | None, customer: str | None,
+            visibility: str, as_email: str | None, as_json: bool) -> None:
+    """Import files and folders (recursively) and wait until each is indexed or failed."""
+    ctx = state.ctx
+    principal = accounts.principal_for(ctx, as_email)
+    meta = documents.DocumentMeta(category=category, subtype=subtype, tags=tags,
+                                  product=product, customer=customer, visibility=visibility)
+    start_workers(ctx)
+    outcomes: list[tuple[Path, documents.UploadOutcome]] = []
+    rejected: list[dict[str, str]] = []
+    for path in _files(paths):
+        try:
+            with path.open("rb") as stream:
+                outcomes.append((path, documents.upload(ctx, principal, stream, path.name, meta)))
+        except (DocserviceError, OSError) as exc:
+            rejected.append({"file": str(path), "reason": getattr(exc, "message", str(exc))})
+    fresh = [outcome.version_id for _path, outcome in outcomes if not outcome.duplicate]
+    states = _wait_with_progress(ctx, fresh, show=not as_json and sys.stderr.isatty())
+    _report_import(ctx, outcomes, rejected, states, as_json)
+
+
+def _wait_with_progress(ctx: Context, version_ids: list[int], show: bool) -> dict[int, str]:
+    if not show:
+        return ingestion.wait_for_versions(ctx, version_ids, IMPORT_TIMEOUT_S)
+    with click.progressbar(length=len(version_ids), label="extracting and indexing",
+                           file=sys.stderr) as bar:
+        def advance(done: int) -> None:
+            bar.update(done - bar.pos)
+
+        return ingestion.wait_for_versions(ctx, version_ids, IMPORT_TIMEOUT_S, advance)
+
+
+def _report_import(ctx: Context, outcomes: list[tuple[Path, documents.UploadOutcome]],
+                   rejected: list[dict[str, str]], states: dict[int, str],
+                   as_json: bool) -> None:
+    reasons = {row["version_id"]: row["reason"] for row in ingestion.failures(ctx, 1_000_000)}
+    failed = list(rejected)
+    rows = []
+    for path, outcome in outcomes:
+        state_now = outcome.state if outcome.duplicate else states.get(outcome.version_id, "")
+        rows.append({"file": str(path), "document_id": outcome.document_id,
+                     "version_id": outcome.version_id, "state": state_now,
+                     "duplicate": outcome.duplicate})
+        if state_now == IngestState.FAILED and not outcome.duplicate:
+            failed.append({"file": str(path), "reason": str(reasons.get(outcome.version_id))})
+    summary = {
+        "indexed": sum(1 for row in rows
+                       if row["state"] == IngestState.INDEXED and not row["duplicate"]),
+        "duplicates": sum(1 for row in rows if row["duplicate"]),
+        "failed": failed,
+        "unfinished": sum(1 for row in rows
+                          if not IngestState(str(row["state"])).is_terminal),
+        "documents": rows,
+    }
+
+    def text() -> str:
+        lines = [f"indexed: {summary['indexed']}", f"duplicates: {summary['duplicates']}",
+                 f"failed: {len(failed)}"]
+        lines += [f"  {row['file']}: {row['reason']}" for row in failed]
+        if summary["unfinished"]:
+            lines.append(f"still running: {summary['unfinished']}")
+        return "\n".join(lines)
+
+    emit(summary, as_json, text)
+
+
+@main.command()
+@click.argument("query")
+@as_option
+@click.option("--all-versions", is_flag=True, help="include older versions")
+@click.option("--limit", default=10, show_default=True)
+@click.option("--offset", default=0)
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance")
+@json_option
+@pass_state
+@handled
+def search(state: State, query: str, as_email: str | None, all_versions: bool, limit: int,
+           offset: int, sort: str, as_json: bool) -> None:
+    """Search documents: words, "phrases", -exclusions, category: type: tag: year: ..."""
+    ctx = state.ctx
+    principal = accounts.principal_for(ctx, as_email)
+    result = search_service.search(ctx, principal, query, all_versions=all_versions,
+                                   limit=limit, offset=offset, sort=sort)
+
+    def text() -> str:
+        lines = [f"{result.total} hit(s)"]
+        for number, hit in enumerate(result.hits, start=offset + 1):
+            page = f" p.{hit.page}" if hit.page else ""
+            lines.append(f"{number}. [{hit.document_id}] {hit.title} (v{hit.version}, "
+                         f"{hit.filename}{page})")
+            if hit.snippet:
+                lines.append("   " + hit.snippet.replace("<mark>", "[").replace("</mark>", "]"))
+        return "\n".join(lines)
+
+    emit(result_view(result), as_json, text)
+
+
+@main.command()
+@click.argument("document_id", type=int)
+@as_option
+@json_option
+@pass_state
+@handled
+def show(state: State, document_id: int, as_email: str | None, as_json: bool) -> None:
+    """Show a document's metadata."""
+    ctx = state.ctx
+    principal = accounts.principal_for(ctx, as_email)
+    with ctx.uow() as uow:
+        view = document_view(documents.get_document(uow.session, principal, document_id))
+    emit(view, as_json, lambda: "\n".join(f"{key}: {value}" for key, value in view.items()))
+
+
+@main.command()
+@click.argument("document_id", type=int)
+@as_option
+@json_option
+@pass_state
+@handled
+def versions(state: State, document_id: int, as_email: str | None, as_json: bool) -> None:
+    """List every version of a document, newest first."""
+    ctx = state.ctx
+    principal = accounts.principal_for(ctx, as_email)
+    with ctx.uow() as uow:
+        document = documents.get_document(uow.session, principal, document_id)
+        views = [version_view(v) for v in sorted(document.versions, key=lambda v: -v.number)]
+    emit(views, as_json, lambda: "\n".join(
+        f"v{v['version']} {v['filename']} {v['size']} B {v['uploaded_at']} {v['state']}"
+        + (f" ({v['reason']})" if v["reason"] else "") for v in views))
+
+
+@main.command("add-version")
+@click.argument("document_id", type=int)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--note")
+@as_option
+@json_option
+@pass_state
+@handled
+def add_version(state: State, document_id: int, file: Path, note: str | None,
+                as_email: str | None, as_json: bool) -> None:
+    """Upload a new version of a document and wait until it is indexed or failed."""
+    ctx = state.ctx
+    principal = accounts.principal_for(ctx, as_email)
+    start_workers(ctx)
+    with file.open("rb") as stream:
+        outcome = documents.add_version(ctx, principal, document_id, stream, file.name, note)
+    states = ingestion.wait_for_versions(ctx, [outcome.version_id], IMPORT_TIMEOUT_S)
+    with ctx.uow() as uow:
+        view = version_view(documents.get_version(uow.session, principal, outcome.version_id))
+    view["duplicate"] = outcome.duplicate
+    view["state"] = states.get(outcome.version_id, view["state"])
+    emit(view, as_json, lambda: ("unchanged: identical to the latest version"
+                                 if outcome.duplicate else
+                                 f"version {view['version']} {view['state']}"))
+
+
+@main.command()
+@click.argument("document_id", type=int, required=False)
+@click.option("--product")
+@click.option("--category")
+@click.option("--subtype")
+@click.option("--download", type=click.Path(dir_okay=True, path_type=Path),
+              help="write the file here (a folder keeps the original name)")
+@as_option
+@json_option
+@pass_state
+@handled
+def latest(state: State, document_id: int | None, product: str | None, category: str | None,
+           subtype: str | None, download: Path | None, as_email: str | None,
+           as_json: bool) -> None:
+    """The newest version of a document, or of a product's documents (--product)."""
+    ctx = state.ctx
+    principal = accounts.principal_for(ctx, as_email)
+    if document_id is None and not product:
+        raise click.UsageError("give a DOCUMENT_ID or --product")
+    with ctx.uow() as uow:
+        if document_id is not None:
+            version = documents.latest_version(uow.session, principal, document_id)
+        else:
+            version = documents.find_latest(uow.session, principal, product=product,
+                                            category=category, subtype=subtype)
+        full = version_view(version)
+    keys = ("document_id", "version_id", "version", "filename", "title", "media_type", "size",
+            "uploaded_at")
+    view = {key: full[key] for key in keys}
+    if download is not None:
+        target = download / str(view["filename"]) if download.is_dir() else download
+        _, chunks = documents.open_version(ctx, principal, int(view["version_id"]))
+        with target.open("wb") as out:
+            for chunk in chunks:
+                out.write(chunk)
+        view["downloaded_to"] = str(target)
+    emit(view, as_json, lambda: "\n".join(f"{key}: {value}" for key, value in view.items()))
+
+
+@main.command()
+@json_option
+@pass_state
+@handled
+def reindex(state: State, as_json: bool) -> None:
+    """Rebuild the search index from the database (searches keep working meanwhile)."""
+    count = indexing.rebuild_index(state.ctx)
+    emit({"entries": count}, as_json, f"reindexed {count} version(s)")
+
+
+@main.command()
+@json_option
+@pass_state
+@handled
+def status(state: State, as_json: bool) -> None:
+    """Counts per ingestion state, work in progress and recent failures."""
+    ctx = state.ctx
+    data = {"states": ingestion.state_counts(ctx), "in_progress": ingestion.in_progress(ctx),
+            "failures": ingestion.failures(ctx, 20)}
+
+    def text() -> str:
+        lines = [f"{name}: {count}" for name, count in data["states"].items()]
+        lines += [f"working: {row['file']} {row['state']} {row['progress'] or ''}"
+                  for row in data["in_progress"]]
+        lines += [f"failed: {row['file']}: {row['reason']}" for row in data["failures"]]
+        return "\n".join(lines)
+
+    emit(data, as_json, text)
+
+
+@main.command()
+@click.option("--host", default=None, help="address to listen on (default 127.0.0.1)")
+@click.option("--port", type=int, default=None, help="port (default 8000)")
+@pass_state
+@handled
+def serve(state: State, host: str | None, port: int | None) -> None:
+    """Run the web app and the in-process workers with a production WSGI server."""
+    from docservice.web.server import serve as run_server
+
+    run_server(state.ctx, host=host or state.settings.host, port=port or state.settings.port)

@@ -1,0 +1,166 @@
+"""Settings from ``DOCSERVICE_*`` environment variables, with embedded defaults.
+
+Nothing here runs at import time: call :func:`load_settings` at start-up. A bad value is
+a :class:`ConfigError` naming the variable.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+from docservice.errors import ConfigError
+
+PREFIX = "DOCSERVICE_"
+T = TypeVar("T")
+
+SEARCH_BACKENDS = {"embedded": "embedded", "tantivy": "embedded", "sqlite": "embedded",
+                   "elasticsearch": "elasticsearch"}
+STORAGE_BACKENDS = {"local", "s3", "memory"}
+QUEUE_BACKENDS = {"inline", "rq"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = Path("var")
+    database_url: str = ""
+    search_backend: str = "embedded"
+    elasticsearch_url: str = "http://127.0.0.1:9200"
+    storage_backend: str = "local"
+    s3_endpoint: str = "127.0.0.1:9000"
+    s3_access_key: str = ""
+    s3_secret_key: str = ""
+    s3_bucket: str = "docservice"
+    s3_secure: bool = False
+    queue_backend: str = "inline"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    index_prefix: str = "docservice"
+    workers: int = 2
+    max_upload_mb: int = 2048
+    extract_timeout_s: int = 600
+    extract_memory_mb: int = 2048
+    ocr_enabled: bool = True
+    ocr_languages: str = "eng+chi_sim"
+    secret_key: str = field(default="", repr=False)
+    admin_password: str = field(default="", repr=False)
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: str = "INFO"
+
+    @property
+    def blob_dir(self) -> Path:
+        return self.data_dir / "blobs"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'docservice.db').resolve()}"
+
+    def with_overrides(self, **changes: Any) -> Settings:
+        return replace(self, **changes)
+
+
+def _parse_bool(raw: str) -> bool:
+    lowered = raw.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError("expected true or false")
+
+
+def _parse_positive_int(raw: str) -> int:
+    value = int(raw)
+    if value <= 0:
+        raise ValueError("expected a positive integer")
+    return value
+
+
+def _choice(choices: Mapping[str, str] | set[str]) -> Callable[[str], str]:
+    def parse(raw: str) -> str:
+        key = raw.strip().lower()
+        if key not in choices:
+            raise ValueError(f"expected one of {', '.join(sorted(choices))}")
+        return choices[key] if isinstance(choices, Mapping) else key
+
+    return parse
+
+
+_PARSERS: dict[str, Callable[[str], Any]] = {
+    "data_dir": Path,
+    "database_url": str,
+    "search_backend": _choice(SEARCH_BACKENDS),
+    "elasticsearch_url": str,
+    "storage_backend": _choice(STORAGE_BACKENDS),
+    "s3_endpoint": str,
+    "s3_access_key": str,
+    "s3_secret_key": str,
+    "s3_bucket": str,
+    "s3_secure": _parse_bool,
+    "queue_backend": _choice(QUEUE_BACKENDS),
+    "redis_url": str,
+    "index_prefix": str,
+    "workers": _parse_positive_int,
+    "max_upload_mb": _parse_positive_int,
+    "extract_timeout_s": _parse_positive_int,
+    "extract_memory_mb": _parse_positive_int,
+    "ocr_enabled": _parse_bool,
+    "ocr_languages": str,
+    "secret_key": str,
+    "admin_password": str,
+    "host": str,
+    "port": _parse_positive_int,
+    "log_level": _choice({"debug", "info", "warning", "error"}),
+}
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    """Read settings from ``environ`` (default ``os.environ``); overrides win."""
+    env = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for name, parse in _PARSERS.items():
+        variable = PREFIX + name.upper()
+        raw = env.get(variable)
+        if raw is None or raw == "":
+            continue
+        try:
+            values[name] = parse(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{variable}={raw!r} is invalid: {exc}") from exc
+    unknown = sorted(
+        key for key in env if key.startswith(PREFIX) and key[len(PREFIX):].lower() not in _PARSERS
+        and key not in _IGNORED_VARIABLES and not key.startswith(PREFIX + "TEST_")
+    )
+    if unknown:
+        raise ConfigError(f"unknown setting {unknown[0]} (check the spelling)")
+    values.update(overrides)
+    if "log_level" in values:
+        values["log_level"] = str(values["log_level"]).upper()
+    settings = Settings(**values)
+    if not settings.index_prefix.replace("-", "").replace("_", "").isalnum():
+        raise ConfigError("DOCSERVICE_INDEX_PREFIX may hold only letters, digits, - and _")
+    return settings
+
+
+# Variables read by tools around the app (tests, benchmarks), not by Settings.
+_IGNORED_VARIABLES = {"DOCSERVICE_CORPUS", "DOCSERVICE_CACHE", "DOCSERVICE_SERVICES_DIR",
+                      "DOCSERVICE_TEST_SERVICES"}
+
+
+def ensure_secret_key(settings: Settings) -> Settings:
+    """Return settings with a secret key: the configured one, or one kept in the data dir."""
+    if settings.secret_key:
+        return settings
+    path = settings.data_dir / "secret_key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return settings.with_overrides(secret_key=path.read_text().strip())

@@ -1,0 +1,213 @@
+"""Plain value types shared by every layer. No I/O here."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    EDITOR = "editor"
+    VIEWER = "viewer"
+
+
+class Visibility(StrEnum):
+    PRIVATE = "private"
+    TEAM = "team"
+    ORG = "org"
+    CUSTOM = "custom"
+
+
+class IngestState(StrEnum):
+    STORED = "stored"
+    QUEUED = "queued"
+    EXTRACTING = "extracting"
+    INDEXED = "indexed"
+    FAILED = "failed"
+
+    @property
+    def is_terminal(self) -> bool:
+        return self in (IngestState.INDEXED, IngestState.FAILED)
+
+
+class Category(StrEnum):
+    PRODUCT = "product"
+    CONTRACT = "contract"
+    CAMPAIGN = "campaign"
+    CUSTOMER = "customer"
+    OTHER = "other"
+
+
+SUBTYPES: dict[Category, tuple[str, ...]] = {
+    Category.PRODUCT: ("manual", "spec", "price_list"),
+    Category.CONTRACT: ("draft", "pending_signature", "signed", "expired"),
+    Category.CAMPAIGN: ("research_report", "plan", "summary"),
+    Category.CUSTOMER: (),
+    Category.OTHER: (),
+}
+
+CUSTOMER_TYPES = ("prospect", "current", "churned")
+CUSTOMER_STAGES = ("contact", "intent", "negotiation", "purchased")
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is asking: a user with a role and teams, or the local operator."""
+
+    user_id: int | None
+    email: str
+    role: Role
+    team_ids: frozenset[int] = frozenset()
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+    @property
+    def can_upload(self) -> bool:
+        return self.role in (Role.ADMIN, Role.EDITOR)
+
+    def acl_tokens(self) -> list[str] | None:
+        """Index tokens this principal may read; ``None`` means everything (admin)."""
+        if self.is_admin:
+            return None
+        tokens = ["org"]
+        if self.user_id is not None:
+            tokens.append(f"user:{self.user_id}")
+        tokens.extend(f"team:{team_id}" for team_id in sorted(self.team_ids))
+        return tokens
+
+
+OPERATOR = Principal(user_id=None, email="operator@localhost", role=Role.ADMIN)
+
+
+@dataclass(frozen=True)
+class BlobInfo:
+    key: str
+    size: int
+
+
+@dataclass(frozen=True)
+class ExtractedText:
+    """What an extractor found in a file: text per page (page 1 first) and metadata."""
+
+    pages: list[str]
+    title: str | None = None
+    author: str | None = None
+    language: str | None = None
+    created: datetime | None = None
+    modified: datetime | None = None
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """One version of a document as the search index sees it."""
+
+    version_id: int
+    document_id: int
+    version: int
+    is_latest: bool
+    title: str
+    filename: str
+    pages: Sequence[str]
+    category: str
+    subtype: str | None
+    tags: Sequence[str]
+    product: str | None
+    customer: str | None
+    customer_industry: str | None
+    customer_region: str | None
+    customer_stage: str | None
+    media_type: str
+    years: Sequence[int]
+    uploaded_at: datetime
+    owner_id: int | None
+    team_id: int | None
+    status: str
+    acl: Sequence[str]
+    expires_on: date | None = None
+    language: str | None = None
+
+
+FILTER_FIELDS = ("category", "subtype", "type", "tag", "year", "customer", "product", "status",
+                 "version", "industry", "region", "stage")
+FACET_FIELDS = ("category", "type", "year", "product", "tag", "industry", "region", "stage")
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """A parsed query: free words, "phrases", -exclusions and field filters."""
+
+    terms: tuple[str, ...] = ()
+    phrases: tuple[str, ...] = ()
+    excluded: tuple[str, ...] = ()
+    filters: tuple[tuple[str, str], ...] = ()
+    all_versions: bool = False
+    limit: int = 10
+    offset: int = 0
+    sort: str = "relevance"
+    raw: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.terms or self.phrases or self.filters)
+
+    def filter_values(self, name: str) -> list[str]:
+        return [value for key, value in self.filters if key == name]
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    document_id: int
+    version_id: int
+    score: float
+    version: int = 0
+    title: str = ""
+    filename: str = ""
+    category: str = ""
+    is_latest: bool = True
+    snippet: str = ""
+    page: int | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    total: int
+    hits: list[SearchHit]
+    facets: dict[str, dict[str, int]]
+
+
+_FILE_KINDS = {
+    "application/pdf": "pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "pptx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "application/msword": "doc",
+    "application/vnd.ms-excel": "xls",
+    "application/vnd.ms-powerpoint": "ppt",
+    "application/vnd.oasis.opendocument.text": "odt",
+    "application/vnd.oasis.opendocument.spreadsheet": "ods",
+    "application/vnd.oasis.opendocument.presentation": "odp",
+    "application/rtf": "rtf",
+    "application/epub+zip": "epub",
+    "application/vnd.ms-outlook": "msg",
+    "message/rfc822": "eml",
+    "text/csv": "csv",
+    "text/markdown": "md",
+    "text/plain": "txt",
+    "text/html": "html",
+    "application/zip": "zip",
+}
+
+
+def file_kind(media_type: str) -> str:
+    """Short name of a media type as people say it: pdf, docx, png..."""
+    if media_type in _FILE_KINDS:
+        return _FILE_KINDS[media_type]
+    if media_type.startswith("image/"):
+        return media_type.split("/", 1)[1].replace("jpeg", "jpg")
+    return "other"

@@ -1,0 +1,125 @@
+"""Users, teams and the principal a request acts as."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from docservice.db.models import Team, User
+from docservice.domain import OPERATOR, Principal, Role
+from docservice.errors import AuthenticationFailed, Conflict, InvalidInput, UserNotFound
+from docservice.services.context import Context
+
+_hasher = PasswordHasher()
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+MIN_PASSWORD = 8
+
+
+def hash_secret(secret: str) -> str:
+    return _hasher.hash(secret)
+
+
+def verify_secret(secret_hash: str, secret: str) -> bool:
+    try:
+        return _hasher.verify(secret_hash, secret)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def principal_of(user: User) -> Principal:
+    return Principal(user_id=user.id, email=user.email, role=Role(user.role),
+                     team_ids=frozenset(team.id for team in user.teams))
+
+
+def create_team(ctx: Context, name: str) -> int:
+    name = name.strip()
+    if not name:
+        raise InvalidInput("a team needs a name")
+    with ctx.uow() as uow:
+        if uow.session.scalar(select(Team).where(Team.name == name)):
+            raise Conflict(f"team {name} already exists")
+        team = Team(name=name)
+        uow.session.add(team)
+        uow.session.flush()
+        team_id = team.id
+        uow.commit()
+    return team_id
+
+
+def _team_named(session: Session, name: str, create: bool) -> Team:
+    team = session.scalar(select(Team).where(Team.name == name))
+    if team is None:
+        if not create:
+            raise InvalidInput(f"no team named {name}")
+        team = Team(name=name)
+        session.add(team)
+    return team
+
+
+def create_user(ctx: Context, email: str, role: str, *, teams: list[str] | None = None,
+                password: str | None = None, name: str = "",
+                create_teams: bool = True) -> int:
+    email = email.strip().lower()
+    if not _EMAIL.match(email):
+        raise InvalidInput(f"{email!r} is not an e-mail address")
+    try:
+        role_value = Role(role)
+    except ValueError as exc:
+        raise InvalidInput(f"role must be admin, editor or viewer, not {role!r}") from exc
+    if password is not None and len(password) < MIN_PASSWORD:
+        raise InvalidInput(f"passwords need at least {MIN_PASSWORD} characters")
+    with ctx.uow() as uow:
+        if uow.session.scalar(select(User).where(User.email == email)):
+            raise Conflict(f"user {email} already exists")
+        user = User(email=email, name=name or email.split("@")[0], role=role_value.value,
+                    password_hash=hash_secret(password) if password else None)
+        user.teams = [_team_named(uow.session, team, create_teams) for team in teams or []]
+        uow.session.add(user)
+        uow.session.flush()
+        user_id = user.id
+        uow.commit()
+    return user_id
+
+
+def find_user(session: Session, email: str) -> User:
+    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise UserNotFound(email)
+    return user
+
+
+def principal_for(ctx: Context, email: str | None) -> Principal:
+    """The principal of user ``email``; the local operator (admin) when ``email`` is None."""
+    if email is None:
+        return OPERATOR
+    with ctx.uow() as uow:
+        user = find_user(uow.session, email)
+        if not user.active:
+            raise AuthenticationFailed(f"account {email} is disabled")
+        return principal_of(user)
+
+
+def authenticate(ctx: Context, email: str, password: str) -> Principal:
+    with ctx.uow() as uow:
+        user = uow.session.scalar(select(User).where(User.email == email.strip().lower()))
+        if user is None or not user.active or not user.password_hash or \
+                not verify_secret(user.password_hash, password):
+            raise AuthenticationFailed("wrong e-mail or password")
+        return principal_of(user)
+
+
+def set_password(ctx: Context, email: str, password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(f"passwords need at least {MIN_PASSWORD} characters")
+    with ctx.uow() as uow:
+        find_user(uow.session, email).password_hash = hash_secret(password)
+        uow.commit()
+
+
+def generate_password() -> str:
+    return secrets.token_urlsafe(12)

@@ -1,0 +1,109 @@
+"""Turn documents and versions into search index entries; rebuild the index from the DB."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from docservice.db.models import Document, Page, Version
+from docservice.domain import IndexEntry, IngestState
+from docservice.services.context import Context
+from docservice.services.permissions import document_acl_tokens
+
+_YEAR = re.compile(r"(?<!\d)(?:19[89]\d|20[0-4]\d)(?!\d)")
+_FISCAL_YEAR = re.compile(r"(?i)\bFY ?(\d{2})\b")
+
+
+def years_in(*texts: str) -> list[int]:
+    """Years named in ``texts`` (1980-2049), including fiscal years like FY24."""
+    found: set[int] = set()
+    for text in texts:
+        found.update(int(match) for match in _YEAR.findall(text))
+        found.update(2000 + int(match) for match in _FISCAL_YEAR.findall(text))
+    return sorted(found)
+
+
+def page_texts(session: Session, version_id: int) -> list[str]:
+    rows = session.execute(select(Page.number, Page.text).where(Page.version_id == version_id)
+                           .order_by(Page.number))
+    return [text for _number, text in rows]
+
+
+def entry_for(session: Session, document: Document, version: Version) -> IndexEntry:
+    pages = page_texts(session, version.id)
+    customer = document.customer
+    return IndexEntry(
+        version_id=version.id,
+        document_id=document.id,
+        version=version.number,
+        is_latest=document.latest_version_id == version.id,
+        title=" ".join(filter(None, [document.title, version.extracted_title])),
+        filename=version.filename,
+        pages=pages,
+        category=document.category,
+        subtype=document.subtype,
+        tags=document.tag_names,
+        product=document.product,
+        customer=customer.name if customer else None,
+        customer_industry=customer.industry if customer else None,
+        customer_region=customer.region if customer else None,
+        customer_stage=customer.stage if customer else None,
+        media_type=version.media_type,
+        years=sorted(set(version.year_list) | set(years_in(document.title, version.filename))),
+        uploaded_at=version.uploaded_at,
+        owner_id=document.owner_id,
+        team_id=document.team_id,
+        status=document.status,
+        acl=document_acl_tokens(document),
+        expires_on=document.expires_on,
+        language=version.language,
+    )
+
+
+def _searchable(document: Document) -> Iterator[Version]:
+    terminal = (IngestState.INDEXED.value, IngestState.FAILED.value)
+    return (version for version in document.versions if version.state in terminal)
+
+
+def document_entries(session: Session, document: Document) -> list[IndexEntry]:
+    """Entries for every version that finished ingestion, with the latest flag current."""
+    return [entry_for(session, document, version) for version in _searchable(document)]
+
+
+def reindex_document(ctx: Context, document_id: int) -> None:
+    """Send a document's entries again (metadata, permissions or latest version changed)."""
+    with ctx.uow() as uow:
+        document = uow.session.get(Document, document_id)
+        if document is None:
+            ctx.index.delete_document(document_id)
+            return
+        entries = document_entries(uow.session, document)
+    ctx.index.index(entries)
+
+
+def all_entries(session: Session, batch: int = 200) -> Iterator[Sequence[IndexEntry]]:
+    ids = list(session.scalars(select(Document.id).order_by(Document.id)))
+    for start in range(0, len(ids), batch):
+        documents = session.scalars(
+            select(Document).where(Document.id.in_(ids[start:start + batch]))
+            .options(selectinload(Document.versions), selectinload(Document.tags),
+                     selectinload(Document.acl), selectinload(Document.customer)))
+        yield [entry for document in documents for entry in document_entries(session, document)]
+
+
+def rebuild_index(ctx: Context) -> int:
+    """Rebuild the whole index from the database; returns the number of entries."""
+    counted = 0
+
+    def stream(session: Session) -> Iterator[IndexEntry]:
+        nonlocal counted
+        for chunk in all_entries(session):
+            counted += len(chunk)
+            yield from chunk
+
+    with ctx.uow() as uow:
+        ctx.index.rebuild(stream(uow.session))
+    return counted

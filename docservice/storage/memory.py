@@ -1,0 +1,59 @@
+"""Blobs in a dict: for unit tests that need no disk."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from docservice.domain import BlobInfo
+from docservice.errors import BlobNotFound
+from docservice.storage.base import CHUNK_SIZE, check_key
+
+
+class MemoryBlobStore:
+    def __init__(self) -> None:
+        self._blobs: dict[str, bytes] = {}
+
+    def put(self, stream: BinaryIO) -> BlobInfo:
+        digest = hashlib.sha256()
+        parts = []
+        while chunk := stream.read(CHUNK_SIZE):
+            digest.update(chunk)
+            parts.append(chunk)
+        key = digest.hexdigest()
+        self._blobs[key] = b"".join(parts)
+        return BlobInfo(key=key, size=len(self._blobs[key]))
+
+    def _get(self, key: str) -> bytes:
+        try:
+            return self._blobs[check_key(key)]
+        except KeyError as exc:
+            raise BlobNotFound(key) from exc
+
+    def open(self, key: str, start: int = 0, end: int | None = None) -> Iterator[bytes]:
+        data = self._get(key)[start:end]
+        return iter([data[i:i + CHUNK_SIZE] for i in range(0, len(data), CHUNK_SIZE)])
+
+    def size(self, key: str) -> int:
+        return len(self._get(key))
+
+    def exists(self, key: str) -> bool:
+        return check_key(key) in self._blobs
+
+    def delete(self, key: str) -> None:
+        self._blobs.pop(check_key(key), None)
+
+    @contextlib.contextmanager
+    def local_copy(self, key: str) -> Iterator[Path]:
+        data = self._get(key)
+        with tempfile.TemporaryDirectory(prefix="blob-") as tmp:
+            path = Path(tmp) / key
+            path.write_bytes(data)
+            yield path
+
+    def check(self) -> None:
+        return None

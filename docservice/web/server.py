@@ -1,0 +1,38 @@
+"""Run the app under waitress with the in-process workers; first run creates an admin."""
+
+from __future__ import annotations
+
+import logging
+
+import click
+import waitress
+from sqlalchemy import select
+
+from docservice.bootstrap import start_workers
+from docservice.db.models import User
+from docservice.services import accounts
+from docservice.services.context import Context
+from docservice.web import create_app
+
+log = logging.getLogger(__name__)
+ADMIN_EMAIL = "admin@localhost"
+
+
+def ensure_admin(ctx: Context) -> str | None:
+    """Create the first admin if there is no user; the password if it was generated."""
+    with ctx.uow() as uow:
+        if uow.session.scalar(select(User.id).limit(1)) is not None:
+            return None
+    password = ctx.settings.admin_password or accounts.generate_password()
+    accounts.create_user(ctx, ADMIN_EMAIL, "admin", password=password, name="Administrator")
+    return None if ctx.settings.admin_password else password
+
+
+def serve(ctx: Context, host: str, port: int) -> None:
+    generated = ensure_admin(ctx)
+    url = f"http://{host}:{port}/"
+    click.echo(f"docservice is running at {url}")
+    if generated:
+        click.echo(f"first run: log in as {ADMIN_EMAIL} with password {generated}")
+    start_workers(ctx)
+    waitress.serve(create_app(ctx), host=host, port=port, threads=8, ident="docservice")
