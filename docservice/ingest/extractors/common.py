@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import codecs
+import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import charset_normalizer
+
+from docservice.errors import ExtractionFailed
+
+log = logging.getLogger(__name__)
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -21,13 +28,19 @@ _PREFERRED = ("utf_8", "gb18030", "big5", "cp1252", "latin_1")
 # Detectors report a subset codec; decode with the superset so rare characters survive.
 _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs", "ascii": "utf-8"}
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u00ad\u200b\ufeff\ufffe\uffff\ue000-\uf8ff]")
-_HSPACE = re.compile("[ \t\f\v\xa0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+# Control characters, soft hyphens, zero-width marks and private-use glyphs (PDF fonts
+# without a Unicode map produce them): never searchable text.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\xad\u200b\ufeff\ufffe\uffff\ue000-\uf8ff]")
+_HSPACE = re.compile("[ \xa0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_LINE_BREAKS = re.compile("\r\n|[\r\v\f\x85\u2028\u2029]")  # \v: PowerPoint's soft break
 _BLANK_LINES = re.compile(r"\n{3,}")
 _CJK = "\u2e80-\u2fff\u3001-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
 _SPACE_IN_CJK = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+_ISOLATED_CJK = re.compile(f"(?<=[A-Za-z])[{_CJK}](?![{_CJK}])|(?<![{_CJK}])[{_CJK}](?=[A-Za-z])")
 
 PAGE_CHARS = 5000
+PASSWORD_PROTECTED = "password protected: upload an unprotected copy"
 
 
 def guess_encoding(data: bytes, *, partial: bool = False) -> str | None:
@@ -51,8 +64,11 @@ def guess_encoding(data: bytes, *, partial: bool = False) -> str | None:
         return None
     least_chaos = min(match.chaos for match in matches)
     calm = [match.encoding for match in matches if match.chaos <= least_chaos + 0.01]
-    chosen = next((name for name in _PREFERRED if name in calm), calm[0])
-    return _SUPERSETS.get(chosen, chosen)
+    preferred = next((name for name in _PREFERRED if name in calm), calm[0])
+    chosen = _SUPERSETS.get(preferred, preferred)
+    if _western_misread_as_cjk(data, chosen):
+        return "cp1252" if _decodes(data, "cp1252", partial=partial) else "latin-1"
+    return chosen
 
 
 def decode_text(data: bytes) -> str:
@@ -64,21 +80,28 @@ def decode_text(data: bytes) -> str:
 def _bomless_utf16(data: bytes) -> str | None:
     """UTF-16 without a byte order mark shows as a NUL in every other byte of ASCII text."""
     sample = data[:4096]
-    if len(sample) < 16 or len(sample) % 2:
-        sample = sample[: len(sample) - len(sample) % 2]
+    sample = sample[: len(sample) // 2 * 2]
     if len(sample) < 16:
         return None
     even_nuls = sample[0::2].count(0) / (len(sample) // 2)
     odd_nuls = sample[1::2].count(0) / (len(sample) // 2)
     if even_nuls > 0.4 and odd_nuls < 0.05:
-        return "utf-16-be"
-    if odd_nuls > 0.4 and even_nuls < 0.05:
-        return "utf-16-le"
-    return None
+        encoding = "utf-16-be"
+    elif odd_nuls > 0.4 and even_nuls < 0.05:
+        encoding = "utf-16-le"
+    else:
+        return None
+    text = sample.decode(encoding, errors="replace")
+    printable = sum(char.isprintable() or char in "\t\n\r" for char in text)
+    return encoding if printable >= 0.95 * len(text) else None
 
 
 def _is_utf8(data: bytes, *, partial: bool) -> bool:
-    decoder = codecs.getincrementaldecoder("utf-8")()
+    return _decodes(data, "utf-8", partial=partial)
+
+
+def _decodes(data: bytes, encoding: str, *, partial: bool) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)()
     try:
         decoder.decode(data, final=not partial)
     except UnicodeDecodeError:
@@ -86,14 +109,25 @@ def _is_utf8(data: bytes, *, partial: bool) -> bool:
     return True
 
 
-def normalise_whitespace(text: str, *, join_cjk: bool = False) -> str:
-    """One space between words, no blank runs, no control characters, stripped lines.
+def _western_misread_as_cjk(data: bytes, encoding: str) -> bool:
+    """Short German or French text also decodes as Chinese, one odd character per accent.
 
+    Real Chinese comes in runs of CJK characters; single ones glued to Latin letters
+    ("f黵 M鋜z" for "für März") mean the text was Western all along.
+    """
+    text = data[:65536].decode(encoding, errors="ignore")
+    cjk = len(_CJK_CHAR.findall(text))
+    return cjk > 0 and len(_ISOLATED_CJK.findall(text)) * 2 > cjk
+
+
+def normalise_whitespace(text: str, *, join_cjk: bool = False) -> str:
+    """Single spaces, no blank-line runs, no control characters, stripped lines.
+
+    Tabs are kept: extractors use them to separate table cells.
     ``join_cjk`` removes spaces between two CJK characters: PDF writers put them between
     glyphs, and Chinese does not use spaces, so they only break words apart.
     """
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _HSPACE.sub(" ", _CONTROL.sub("", text))
+    text = _HSPACE.sub(" ", _CONTROL.sub("", _LINE_BREAKS.sub("\n", text)))
     if join_cjk:
         text = _SPACE_IN_CJK.sub("", text)
     lines = "\n".join(line.strip() for line in text.split("\n"))
@@ -143,3 +177,22 @@ def clean_field(value: object) -> str | None:
         return None
     cleaned = normalise_whitespace(value).replace("\n", " ")
     return cleaned or None
+
+
+@contextmanager
+def failing_as(reason: str) -> Iterator[None]:
+    """Turn whatever a document library raises on a malformed file into ExtractionFailed.
+
+    python-docx, python-pptx and openpyxl raise arbitrary exceptions on corrupt input
+    (KeyError for a missing part, ValueError, zipfile and lxml errors, TypeError from
+    half-parsed XML...), and every one of them means "this file cannot be read", so the
+    extractor boundary catches broadly. MemoryError passes through: it means a limit was
+    hit, which the isolation layer reports as such.
+    """
+    try:
+        yield
+    except (ExtractionFailed, MemoryError):
+        raise
+    except Exception as exc:
+        log.info("extraction failed: %s", reason, exc_info=True)
+        raise ExtractionFailed(reason) from exc

@@ -1,0 +1,1 @@
+"""One module per file family; each exposes ``SPECS`` for the registry."""
