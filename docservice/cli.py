@@ -16,7 +16,7 @@ from docservice.bootstrap import bootstrap, start_workers
 from docservice.config import Settings, load_settings
 from docservice.domain import IngestState
 from docservice.errors import DocserviceError
-from docservice.services import accounts, documents, ingestion, indexing
+from docservice.services import accounts, documents, indexing, ingestion
 from docservice.services import search as search_service
 from docservice.services.context import Context
 from docservice.services.views import document_view, result_view, version_view
@@ -369,17 +369,18 @@ def reindex(state: State, as_json: bool) -> None:
 def status(state: State, as_json: bool) -> None:
     """Counts per ingestion state, work in progress and recent failures."""
     ctx = state.ctx
-    data = {"states": ingestion.state_counts(ctx), "in_progress": ingestion.in_progress(ctx),
-            "failures": ingestion.failures(ctx, 20)}
+    counts = ingestion.state_counts(ctx)
+    working = ingestion.in_progress(ctx)
+    failed = ingestion.failures(ctx, 20)
 
     def text() -> str:
-        lines = [f"{name}: {count}" for name, count in data["states"].items()]
+        lines = [f"{name}: {count}" for name, count in counts.items()]
         lines += [f"working: {row['file']} {row['state']} {row['progress'] or ''}"
-                  for row in data["in_progress"]]
-        lines += [f"failed: {row['file']}: {row['reason']}" for row in data["failures"]]
+                  for row in working]
+        lines += [f"failed: {row['file']}: {row['reason']}" for row in failed]
         return "\n".join(lines)
 
-    emit(data, as_json, text)
+    emit({"states": counts, "in_progress": working, "failures": failed}, as_json, text)
 
 
 @main.command()
@@ -392,3 +393,32 @@ def serve(state: State, host: str | None, port: int | None) -> None:
     from docservice.web.server import serve as run_server
 
     run_server(state.ctx, host=host or state.settings.host, port=port or state.settings.port)
+
+
+@main.command()
+@click.option("--burst", is_flag=True, help="stop when the queue is empty")
+def worker(burst: bool) -> None:
+    """Run an RQ worker of the scale-out tier (DOCSERVICE_QUEUE_BACKEND=rq)."""
+    from workers.__main__ import main as run_worker
+
+    run_worker(burst=burst)
+
+
+@main.command("create-token")
+@click.argument("email")
+@click.option("--name", default="", help="what the token is for (shown in the account page)")
+@json_option
+@pass_state
+@handled
+def create_token(state: State, email: str, name: str, as_json: bool) -> None:
+    """Create a personal API token for a user; it is shown once, only its hash is kept."""
+    from docservice.services import tokens
+
+    token_id, raw = tokens.create_token_for(state.ctx, email, name or "command line")
+    emit({"token_id": token_id, "email": email, "token": raw}, as_json,
+         f"API token for {email} (shown once, keep it safe):\n{raw}\n"
+         f"use it as: Authorization: Bearer {raw}")
+
+
+if __name__ == "__main__":
+    main()

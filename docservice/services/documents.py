@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import PurePath
-from typing import BinaryIO
+from typing import IO
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -130,7 +130,7 @@ def _new_version(session: Session, principal: Principal, document: Document, blo
 
 
 @contextmanager
-def _stored(ctx: Context, stream: BinaryIO) -> Iterator[BlobInfo]:
+def _stored(ctx: Context, stream: IO[bytes]) -> Iterator[BlobInfo]:
     """Store the bytes; if what follows fails, drop them again unless a version uses them."""
     blob = ctx.blobs.put(stream)
     try:
@@ -142,7 +142,7 @@ def _stored(ctx: Context, stream: BinaryIO) -> Iterator[BlobInfo]:
         raise
 
 
-def upload(ctx: Context, principal: Principal, stream: BinaryIO, filename: str,
+def upload(ctx: Context, principal: Principal, stream: IO[bytes], filename: str,
            meta: DocumentMeta) -> UploadOutcome:
     """Store a new document; identical bytes the caller can already read are a duplicate."""
     require_uploader(principal)
@@ -167,7 +167,7 @@ def upload(ctx: Context, principal: Principal, stream: BinaryIO, filename: str,
         return _outcome(version)
 
 
-def add_version(ctx: Context, principal: Principal, document_id: int, stream: BinaryIO,
+def add_version(ctx: Context, principal: Principal, document_id: int, stream: IO[bytes],
                 filename: str, note: str | None = None) -> UploadOutcome:
     require_uploader(principal)
     with _stored(ctx, stream) as blob, ctx.uow() as uow:

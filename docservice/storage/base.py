@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import IO, Protocol
 
 from docservice.domain import BlobInfo
 from docservice.errors import InvalidBlobKey
@@ -27,7 +27,7 @@ def check_key(key: str) -> str:
 
 
 class BlobStore(Protocol):
-    def put(self, stream: BinaryIO) -> BlobInfo:
+    def put(self, stream: IO[bytes]) -> BlobInfo:
         """Store the stream's bytes, read in chunks; return its sha256 key and size.
 
         Storing bytes that are already there is cheap and returns the same key.

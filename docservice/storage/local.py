@@ -8,7 +8,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from docservice.domain import BlobInfo
 from docservice.errors import BlobNotFound, StorageUnavailable
@@ -23,7 +23,7 @@ class LocalBlobStore:
         check_key(key)
         return self.root / key[:2] / key[2:4] / key
 
-    def put(self, stream: BinaryIO) -> BlobInfo:
+    def put(self, stream: IO[bytes]) -> BlobInfo:
         tmp_dir = self.root / "tmp"
         tmp_dir.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()

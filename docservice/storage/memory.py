@@ -7,7 +7,7 @@ import hashlib
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from docservice.domain import BlobInfo
 from docservice.errors import BlobNotFound
@@ -18,7 +18,7 @@ class MemoryBlobStore:
     def __init__(self) -> None:
         self._blobs: dict[str, bytes] = {}
 
-    def put(self, stream: BinaryIO) -> BlobInfo:
+    def put(self, stream: IO[bytes]) -> BlobInfo:
         digest = hashlib.sha256()
         parts = []
         while chunk := stream.read(CHUNK_SIZE):

@@ -33,8 +33,9 @@ _DELIMITERS = ",;\t|"
 
 def extract_xlsx(path: Path, progress: ProgressCallback | None = None) -> ExtractedText:
     """Each worksheet as a page headed by its name; cached formula results, not formulas."""
-    with failing_as(DAMAGED):
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    # A file object, not the path: stored blobs have no .xlsx suffix and openpyxl checks it.
+    with failing_as(DAMAGED), path.open("rb") as stream:
+        workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
         try:
             sheets = workbook.worksheets
             pages = []

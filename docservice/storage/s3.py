@@ -1,0 +1,140 @@
+"""Blobs in an S3 bucket (MinIO in production) through the ``minio`` client."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import tempfile
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO, BinaryIO, TypeVar, cast
+
+import urllib3
+from minio import Minio
+from minio.commonconfig import CopySource
+from minio.error import MinioException, S3Error
+from urllib3.exceptions import HTTPError as Urllib3Error
+
+from docservice.domain import BlobInfo
+from docservice.errors import BlobNotFound, StorageUnavailable
+from docservice.storage.base import CHUNK_SIZE, check_key
+
+T = TypeVar("T")
+PART_SIZE = 16 * 1024 * 1024
+_MISSING = {"NoSuchKey", "NoSuchObject", "NotFound"}
+
+
+class _HashingReader:
+    """Wraps a stream and hashes what passes through, so the key is known after upload."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self._stream.read(size)
+        self.digest.update(chunk)
+        self.size += len(chunk)
+        return chunk
+
+
+class S3BlobStore:
+    def __init__(self, endpoint: str, access_key: str, secret_key: str, bucket: str,
+                 secure: bool = False, timeout_s: float = 30) -> None:
+        http = urllib3.PoolManager(
+            timeout=urllib3.Timeout(connect=5, read=timeout_s),
+            retries=urllib3.Retry(total=2, backoff_factor=0.2,
+                                  status_forcelist=[500, 502, 503, 504]))
+        self._client = Minio(endpoint, access_key=access_key, secret_key=secret_key,
+                             secure=secure, http_client=http)
+        self._bucket = bucket
+        self._bucket_ready = False
+
+    def _call(self, action: Callable[[], T], key: str | None = None) -> T:
+        """Run a client call, turning S3 and network errors into ours."""
+        try:
+            return action()
+        except S3Error as exc:
+            if key is not None and exc.code in _MISSING:
+                raise BlobNotFound(key) from exc
+            raise StorageUnavailable(f"object storage refused the request: {exc.code}") from exc
+        except (MinioException, Urllib3Error, OSError) as exc:
+            raise StorageUnavailable(f"object storage unreachable: {exc}") from exc
+
+    def _ensure_bucket(self) -> None:
+        if self._bucket_ready:
+            return
+        if not self._call(lambda: self._client.bucket_exists(self._bucket)):
+            with contextlib.suppress(StorageUnavailable):
+                self._call(lambda: self._client.make_bucket(self._bucket))
+            if not self._call(lambda: self._client.bucket_exists(self._bucket)):
+                raise StorageUnavailable(f"bucket {self._bucket} could not be created")
+        self._bucket_ready = True
+
+    def put(self, stream: IO[bytes]) -> BlobInfo:
+        self._ensure_bucket()
+        reader = _HashingReader(stream)
+        staging = f"tmp/{uuid.uuid4().hex}"
+        body = cast(BinaryIO, reader)
+        self._call(lambda: self._client.put_object(self._bucket, staging, body, length=-1,
+                                                   part_size=PART_SIZE))
+        key = reader.digest.hexdigest()
+        try:
+            if not self.exists(key):
+                self._call(lambda: self._client.copy_object(
+                    self._bucket, key, CopySource(self._bucket, staging)))
+        finally:
+            self._call(lambda: self._client.remove_object(self._bucket, staging))
+        return BlobInfo(key=key, size=reader.size)
+
+    def open(self, key: str, start: int = 0, end: int | None = None) -> Iterator[bytes]:
+        check_key(key)
+        self._ensure_bucket()
+        length = 0 if end is None else max(0, end - start)
+        if end is not None and length == 0:
+            return iter(())
+        response = self._call(lambda: self._client.get_object(
+            self._bucket, key, offset=start, length=length), key)
+        return self._stream(response)
+
+    def _stream(self, response: urllib3.BaseHTTPResponse) -> Iterator[bytes]:
+        try:
+            yield from response.stream(CHUNK_SIZE)
+        except Urllib3Error as exc:
+            raise StorageUnavailable(f"object storage connection lost: {exc}") from exc
+        finally:
+            response.close()
+            response.release_conn()
+
+    def size(self, key: str) -> int:
+        check_key(key)
+        self._ensure_bucket()
+        stat = self._call(lambda: self._client.stat_object(self._bucket, key), key)
+        return int(stat.size or 0)
+
+    def exists(self, key: str) -> bool:
+        try:
+            self.size(key)
+        except BlobNotFound:
+            return False
+        return True
+
+    def delete(self, key: str) -> None:
+        check_key(key)
+        self._ensure_bucket()
+        self._call(lambda: self._client.remove_object(self._bucket, key))
+
+    @contextlib.contextmanager
+    def local_copy(self, key: str) -> Iterator[Path]:
+        with tempfile.TemporaryDirectory(prefix="docservice-blob-") as tmp:
+            path = Path(tmp) / key
+            with path.open("wb") as out:
+                for chunk in self.open(key):
+                    out.write(chunk)
+            yield path
+
+    def check(self) -> None:
+        self._bucket_ready = False
+        self._ensure_bucket()

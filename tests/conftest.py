@@ -1,0 +1,47 @@
+"""Fixtures that build the world: settings in a temp dir, a bootstrapped embedded tier."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from docservice.bootstrap import bootstrap
+from docservice.config import Settings, load_settings
+from docservice.services.context import Context
+
+
+def embedded_settings(data_dir: Path, **overrides: object) -> Settings:
+    base: dict[str, object] = {"data_dir": data_dir, "workers": 2, "extract_timeout_s": 120}
+    base.update(overrides)
+    return load_settings(environ={}, **base)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return embedded_settings(tmp_path / "data")
+
+
+@pytest.fixture
+def ctx(settings: Settings) -> Iterator[Context]:
+    context = bootstrap(settings)
+    yield context
+    context.close()
+
+
+@pytest.fixture(params=["embedded", pytest.param("scale-out", marks=pytest.mark.services)])
+def tier_ctx(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Context]:
+    """A Context on each tier: embedded, and the real servers with two RQ worker processes."""
+    if request.param == "embedded":
+        context = bootstrap(embedded_settings(tmp_path / "data"))
+        yield context
+        context.close()
+        return
+    from tests.services import rq_workers, scale_out_environ
+
+    environ = scale_out_environ(tmp_path / "data")
+    context = bootstrap(load_settings(environ=environ))
+    with rq_workers(environ, count=2):
+        yield context
+    context.close()

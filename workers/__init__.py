@@ -1,0 +1,1 @@
+"""RQ worker processes of the scale-out tier: ``python -m workers`` or ``docservice worker``."""

@@ -1,0 +1,29 @@
+"""Start an RQ worker on the configured Redis: ``python -m workers``."""
+
+from __future__ import annotations
+
+import logging
+
+from redis import Redis
+from rq import Queue, Worker
+
+from docservice.bootstrap import bootstrap
+from docservice.config import load_settings
+from docservice.queue.rq_queue import queue_name
+from docservice.services.ingestion import requeue_unfinished
+
+
+def main(burst: bool = False) -> None:
+    settings = load_settings()
+    logging.basicConfig(level=settings.log_level,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    ctx = bootstrap(settings)
+    requeue_unfinished(ctx)
+    ctx.close()
+    connection = Redis.from_url(settings.redis_url)
+    queue = Queue(queue_name(settings.index_prefix), connection=connection)
+    Worker([queue], connection=connection).work(with_scheduler=True, burst=burst)
+
+
+if __name__ == "__main__":
+    main()
