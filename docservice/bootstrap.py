@@ -22,7 +22,7 @@ def blob_store(settings: Settings) -> BlobStore:
 
         return S3BlobStore(endpoint=settings.s3_endpoint, access_key=settings.s3_access_key,
                            secret_key=settings.s3_secret_key, bucket=settings.s3_bucket,
-                           secure=settings.s3_secure)
+                           secure=settings.s3_secure, region=settings.s3_region)
     if settings.storage_backend == "memory":
         from docservice.storage.memory import MemoryBlobStore
 

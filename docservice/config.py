@@ -19,7 +19,7 @@ PREFIX = "DOCSERVICE_"
 T = TypeVar("T")
 
 SEARCH_BACKENDS = {"embedded": "embedded", "tantivy": "embedded", "sqlite": "embedded",
-                   "elasticsearch": "elasticsearch"}
+                   "elasticsearch": "elasticsearch", "opensearch": "opensearch"}
 STORAGE_BACKENDS = {"local", "s3", "memory"}
 QUEUE_BACKENDS = {"inline", "rq"}
 
@@ -36,6 +36,7 @@ class Settings:
     s3_secret_key: str = ""
     s3_bucket: str = "docservice"
     s3_secure: bool = False
+    s3_region: str = ""
     queue_backend: str = "inline"
     redis_url: str = "redis://127.0.0.1:6379/0"
     index_prefix: str = "docservice"
@@ -104,6 +105,7 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "s3_secret_key": str,
     "s3_bucket": str,
     "s3_secure": _parse_bool,
+    "s3_region": str,
     "queue_backend": _choice(QUEUE_BACKENDS),
     "redis_url": str,
     "index_prefix": str,

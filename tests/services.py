@@ -61,7 +61,8 @@ def make_blob_store(name: str, tmp_path: Path) -> BlobStore:
     store: Any = S3BlobStore(endpoint=env["DOCSERVICE_S3_ENDPOINT"],
                              access_key=env["DOCSERVICE_S3_ACCESS_KEY"],
                              secret_key=env["DOCSERVICE_S3_SECRET_KEY"],
-                             bucket=f"test-{uuid.uuid4().hex[:12]}", secure=False)
+                             bucket=f"test-{uuid.uuid4().hex[:12]}", secure=False,
+                             region=env.get("DOCSERVICE_S3_REGION"))
     return store
 
 

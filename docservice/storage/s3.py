@@ -42,13 +42,14 @@ class _HashingReader:
 
 class S3BlobStore:
     def __init__(self, endpoint: str, access_key: str, secret_key: str, bucket: str,
-                 secure: bool = False, timeout_s: float = 30) -> None:
+                 secure: bool = False, region: str | None = None,
+                 timeout_s: float = 30) -> None:
         http = urllib3.PoolManager(
             timeout=urllib3.Timeout(connect=5, read=timeout_s),
             retries=urllib3.Retry(total=2, backoff_factor=0.2,
                                   status_forcelist=[500, 502, 503, 504]))
         self._client = Minio(endpoint, access_key=access_key, secret_key=secret_key,
-                             secure=secure, http_client=http)
+                             secure=secure, region=region or None, http_client=http)
         self._bucket = bucket
         self._bucket_ready = False
 
