@@ -1,0 +1,294 @@
+"""The one set of text analysis rules: text in, index tokens out, the same at index and query time.
+
+Every engine indexes the tokens made here (joined by single spaces, split on whitespace), so
+Tantivy and Elasticsearch see identical terms and positions. The rules, in order:
+
+1. NFKC (full-width letters, digits and punctuation become ASCII), then case folding.
+2. CJK runs (Han, kana, Hangul), which continue across whitespace because PDF extraction puts
+   spaces and line breaks between characters: traditional Chinese is mapped to simplified
+   character by character (OpenCC's TSCharacters table, first candidate), then the run becomes
+   overlapping bigrams; a run of one character is that character.
+3. Other runs of letters and digits are words; ``1,200,000`` is one number ``1200000``.
+   Apostrophes are dropped (``customer's`` -> ``customer``, ``don't`` -> ``dont``).
+   A word of letters is folded to ASCII (``café`` -> ``cafe``), dropped if it is an English
+   stop word (the Lucene/Elasticsearch ``_english_`` list), else Snowball English stemmed.
+   Words with digits (``2024``, ``5g``, ``v2``) are kept as they are. Words over 64 characters
+   are dropped.
+4. Words joined by ``- _ . /`` form a compound. Its parts are analysed as words; when it has a
+   letter and 2-5 parts it is a code (``AX-200-EU``) and also yields, first, the joined code and
+   its prefixes at part boundaries, longest first: ``ax200eu ax200 ax 200 eu``. A query for
+   ``AX-200`` (``ax200 ax 200``) is then a contiguous run inside it, and ``ax200`` is one term.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+
+import snowballstemmer
+
+from docservice.domain import IndexEntry, file_kind
+
+# Lucene's EnglishAnalyzer / Elasticsearch `_english_` stop words.
+STOP_WORDS = frozenset([
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it",
+    "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there", "these",
+    "they", "this", "to", "was", "will", "with"])
+
+MAX_TOKEN_CHARS = 64
+MAX_CODE_PARTS = 5
+
+CJK_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002fa1f"
+_TOKEN = re.compile(
+    rf"[{CJK_CHARS}](?:\s*[{CJK_CHARS}])*"                           # CJK, across whitespace
+    r"|\d{1,3}(?:,\d{3})+(?![\d,])"                                  # 1,200,000
+    rf"|[^\W_{CJK_CHARS}]+(?:[-_./'’][^\W_{CJK_CHARS}]+)*")           # words, codes
+_CJK_START = re.compile(rf"[{CJK_CHARS}]")
+_CONNECTOR = re.compile(r"[-_./]")
+_APOSTROPHE_S = re.compile(r"['’]s(?=$|[-_./])")
+_WORD_CACHE_LIMIT = 100_000  # at most ~35 MB, even for code-heavy text
+_FILENAME_SEPARATORS = re.compile(r"[_.]+")
+_SUBTYPE_SEPARATORS = re.compile(r"[\s\-]+")
+
+_word_cache: dict[str, tuple[str, ...]] = {}
+_stem_lock = threading.Lock()
+
+
+def analyze(text: str) -> list[str]:
+    """Index tokens of ``text`` in order; a token's position is its index in the list."""
+    tokens: list[str] = []
+    for piece in _TOKEN.findall(normalize(text)):
+        tokens.extend(_cjk_tokens(piece) if _is_cjk(piece) else _known_word_tokens(piece))
+    return tokens
+
+
+def analyze_spans(text: str) -> list[tuple[str, int, int]]:
+    """Tokens of ``text`` with the ``[start, end)`` span of ``text`` each comes from.
+
+    A word's tokens (a code's parts and joined forms) share the word's span; a CJK bigram
+    spans its two characters. Used to highlight what the engine matched.
+    """
+    normalized = normalize(text)
+    origin: list[int] | None = None
+    if len(normalized) != len(text):  # NFKC/case folding changed lengths (rare): map back
+        normalized, origin = _normalize_per_char(text)
+    spans: list[tuple[str, int, int]] = []
+    for match in _TOKEN.finditer(normalized):
+        piece, start = match.group(), match.start()
+        if _is_cjk(piece):
+            chars = [start + at for at, ch in enumerate(piece) if not ch.isspace()]
+            ends = chars[1:] if len(chars) > 1 else chars
+            spans.extend((token, chars[at], ends[at] + 1)
+                         for at, token in enumerate(_cjk_tokens(piece)))
+        else:
+            spans.extend((token, start, match.end()) for token in _known_word_tokens(piece))
+    if origin is None:
+        return spans
+    return [(token, origin[start], origin[end - 1] + 1) for token, start, end in spans]
+
+
+def analyze_all(texts: Iterable[str]) -> str:
+    """Space-joined tokens of several texts (pages), as fed to a whitespace tokenizer.
+
+    Positions run on from one text into the next, so a phrase may cross a page break.
+    """
+    return " ".join(token for text in texts for token in analyze(text))
+
+
+def normalize(text: str) -> str:
+    """NFKC and case folding, the first step of every rule (also for snippets and keywords)."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return text.casefold()
+
+
+def keyword(value: str) -> str:
+    """A filter/facet value as indexed and queried: normalised, simplified, spaces collapsed."""
+    return " ".join(to_simplified(normalize(value)).split())
+
+
+def has_cjk(text: str) -> bool:
+    return _CJK_START.search(text) is not None
+
+
+def to_simplified(text: str) -> str:
+    """Traditional Chinese characters mapped to simplified ones (other text unchanged)."""
+    if text.isascii():
+        return text
+    return text.translate(traditional_to_simplified())
+
+
+def stem(word: str) -> str:
+    """Snowball English stem of one lower-case ASCII word (thread-safe)."""
+    with _stem_lock:
+        return str(_stemmer().stemWord(word))
+
+
+@cache
+def traditional_to_simplified() -> dict[int, str]:
+    """OpenCC's character table (TSCharacters.txt), first candidate of each character."""
+    import opencc
+
+    table: dict[int, str] = {}
+    path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        source, _, targets = line.partition("\t")
+        if len(source) == 1 and targets:
+            table[ord(source)] = targets.split()[0]
+    return table
+
+
+@cache
+def simplified_to_traditional() -> dict[str, str]:
+    """Each simplified character and the traditional characters that map to it."""
+    variants: dict[str, str] = {}
+    for code, simplified in traditional_to_simplified().items():
+        variants[simplified] = variants.get(simplified, simplified) + chr(code)
+    return variants
+
+
+@cache
+def _stemmer() -> snowballstemmer.stemmer:
+    return snowballstemmer.stemmer("english")
+
+
+def _is_cjk(piece: str) -> bool:
+    return piece[0] >= "\u3040" and _CJK_START.match(piece[0]) is not None
+
+
+def _known_word_tokens(piece: str) -> tuple[str, ...]:
+    """``_word_tokens`` remembered: text repeats its words, and stemming is slow."""
+    tokens = _word_cache.get(piece)
+    if tokens is None:
+        if len(_word_cache) >= _WORD_CACHE_LIMIT:
+            _word_cache.clear()
+        tokens = _word_cache[piece] = _word_tokens(piece)
+    return tokens
+
+
+def _normalize_per_char(text: str) -> tuple[str, list[int]]:
+    """``text`` normalised character by character, with each output character's source index."""
+    chars: list[str] = []
+    origin: list[int] = []
+    for at, ch in enumerate(text):
+        normalized = normalize(ch)
+        chars.append(normalized)
+        origin.extend([at] * len(normalized))
+    return "".join(chars), origin
+
+
+def _cjk_tokens(run: str) -> list[str]:
+    if len(run) > 1:
+        run = "".join(run.split())
+    run = to_simplified(run)
+    if len(run) == 1:
+        return [run]
+    return [run[i:i + 2] for i in range(len(run) - 1)]
+
+
+def _word_tokens(piece: str) -> tuple[str, ...]:
+    if "," in piece:
+        piece = piece.replace(",", "")
+    if "'" in piece or "’" in piece:
+        piece = _APOSTROPHE_S.sub("", piece).replace("'", "").replace("’", "")
+    parts = [part for part in _CONNECTOR.split(piece) if part]
+    if len(parts) == 1:
+        return _word(parts[0])
+    tokens = [token for part in parts for token in _word(part)]
+    if len(parts) > MAX_CODE_PARTS or all(part.isdigit() for part in parts):
+        return tuple(tokens)
+    folded = [_ascii_fold(part) for part in parts]
+    joined = ["".join(folded[:end]) for end in range(len(folded), 1, -1)]
+    return tuple(code for code in joined if len(code) <= MAX_TOKEN_CHARS) + tuple(tokens)
+
+
+def _word(word: str) -> tuple[str, ...]:
+    if len(word) > MAX_TOKEN_CHARS:
+        return ()
+    if not word.isascii():
+        word = _ascii_fold(word)
+    if word in STOP_WORDS:
+        return ()
+    if word.isalpha() and word.isascii():
+        return (stem(word),)
+    return (word,)
+
+
+def _ascii_fold(word: str) -> str:
+    """Latin letters without their accents: café -> cafe (other scripts keep their letters)."""
+    if word.isascii():
+        return word
+    decomposed = unicodedata.normalize("NFKD", word)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", stripped)
+
+
+@dataclass(frozen=True)
+class IndexedFields:
+    """An entry as every engine indexes it: analysed text as space-joined tokens, keywords
+    normalised by ``keyword`` (subtype also with ``_`` for spaces and hyphens), ACL tokens as
+    they are."""
+
+    version_id: int
+    document_id: int
+    version: int
+    is_latest: bool
+    title: str
+    filename: str
+    tags: str
+    content: str
+    category: str
+    subtype: str | None
+    type: str
+    tag: list[str]
+    product: str | None
+    customer: str | None
+    industry: str | None
+    region: str | None
+    stage: str | None
+    status: str
+    year: list[int]
+    owner: int | None
+    team: int | None
+    acl: list[str]
+    uploaded_at: datetime
+    expires_on: date | None
+    display_title: str
+    display_filename: str
+    display_category: str
+
+
+def entry_fields(entry: IndexEntry) -> IndexedFields:
+    """The field values of ``entry``, engine-neutral (the same for Tantivy and Elasticsearch)."""
+    return IndexedFields(
+        version_id=entry.version_id, document_id=entry.document_id, version=entry.version,
+        is_latest=entry.is_latest,
+        title=analyze_all([entry.title]),
+        filename=analyze_all([_FILENAME_SEPARATORS.sub(" ", entry.filename)]),
+        tags=analyze_all(entry.tags),
+        content=analyze_all(entry.pages),
+        category=keyword(entry.category), subtype=_optional(subtype_keyword, entry.subtype),
+        type=file_kind(entry.media_type), tag=sorted({keyword(tag) for tag in entry.tags}),
+        product=_optional(keyword, entry.product), customer=_optional(keyword, entry.customer),
+        industry=_optional(keyword, entry.customer_industry),
+        region=_optional(keyword, entry.customer_region),
+        stage=_optional(keyword, entry.customer_stage), status=keyword(entry.status),
+        year=sorted(set(entry.years)), owner=entry.owner_id, team=entry.team_id,
+        acl=sorted(set(entry.acl)), uploaded_at=entry.uploaded_at, expires_on=entry.expires_on,
+        display_title=entry.title, display_filename=entry.filename,
+        display_category=entry.category)
+
+
+def subtype_keyword(value: str) -> str:
+    """``Price list`` and ``price-list`` as the domain spells subtypes: ``price_list``."""
+    return _SUBTYPE_SEPARATORS.sub("_", keyword(value))
+
+
+def _optional(normalizer: Callable[[str], str], value: str | None) -> str | None:
+    return normalizer(value) if value else None

@@ -1,0 +1,453 @@
+"""SearchIndex on an embedded Tantivy index (tantivy-py) in the data directory.
+
+Layout: ``<path>/CURRENT`` names the live index directory ``<path>/index-<id>``; ``rebuild``
+builds a new directory and swaps the name atomically, so searches never stop.
+
+Tantivy allows one writer per index across processes (a lock file). Writers are taken per
+batch and released at once; a writer held by another process (the CLI beside the server) is
+waited for, with backoff, up to ``lock_timeout`` seconds, then IndexBusy is raised. Readers
+reload when the index's ``meta.json`` or ``CURRENT`` changed on disk.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import threading
+import time
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import tantivy
+
+from docservice.domain import FACET_FIELDS, IndexEntry, SearchHit, SearchQuery, SearchResult
+from docservice.errors import IndexBusy, SearchUnavailable
+from docservice.search.analysis import IndexedFields, entry_fields
+from docservice.search.query import Clause, excluded_runs, phrase_clauses, term_clauses
+
+log = logging.getLogger(__name__)
+
+TOKENIZER = "docservice_tokens"  # whitespace: the text arrives analysed (analysis.py)
+TEXT_BOOSTS = {"title": 4.0, "filename": 3.0, "tags": 3.0, "content": 1.0}
+KEYWORD_FIELDS = ("category", "subtype", "type", "tag", "product", "customer", "industry",
+                  "region", "stage", "status")
+INT_FIELDS = ("year", "version", "owner", "team")
+SYNONYM_WEIGHT = 0.8
+YEAR_SCORE = 2.0
+LATEST_BONUS = 1000.0  # with all versions, every latest version ranks above older ones
+FACET_SIZE = 50
+POINTER = "CURRENT"
+
+
+def build_schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    for name in ("version_id", "document_id"):
+        builder.add_integer_field(name, stored=True, indexed=True, fast=True)
+    builder.add_integer_field("version", stored=True, indexed=True, fast=True)
+    builder.add_boolean_field("is_latest", stored=True, indexed=True, fast=True)
+    for name in TEXT_BOOSTS:
+        builder.add_text_field(name, tokenizer_name=TOKENIZER, index_option="position")
+    for name in KEYWORD_FIELDS:
+        builder.add_text_field(name, tokenizer_name="raw", fast=True, index_option="basic")
+    builder.add_text_field("acl", tokenizer_name="raw", index_option="basic")
+    for name in ("year", "owner", "team"):
+        builder.add_integer_field(name, indexed=True, fast=True)
+    builder.add_date_field("uploaded_at", stored=True, indexed=True, fast=True)
+    builder.add_date_field("expires_on", indexed=True, fast=True)
+    builder.add_bytes_field("display", stored=True)
+    return builder.build()
+
+
+@dataclass
+class _Live:
+    """The index directory in use and what the reader last saw of it."""
+
+    name: str
+    index: tantivy.Index
+    seen: tuple[int, int, int] | None = None
+
+
+class TantivyIndex:
+    def __init__(self, path: Path, *, lock_timeout: float = 30.0,
+                 writer_heap: int = 64_000_000, rebuild_heap: int = 256_000_000,
+                 rebuild_threads: int = 2) -> None:
+        self.path = Path(path)
+        self.lock_timeout = lock_timeout
+        self.writer_heap = writer_heap
+        self.rebuild_heap = rebuild_heap
+        self.rebuild_threads = rebuild_threads
+        self._schema = build_schema()
+        self._live: _Live | None = None
+        self._open_lock = threading.Lock()
+        self._write_lock = threading.Lock()
+
+    # -- SearchIndex ------------------------------------------------------------------------
+
+    def ensure(self) -> None:
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            if not (self.path / POINTER).exists():
+                name = self._create_index_dir()
+                if not self._publish(name, exclusive=True):  # another process was first
+                    shutil.rmtree(self.path / name, ignore_errors=True)
+        except (OSError, ValueError) as exc:
+            raise SearchUnavailable(f"cannot create the search index in {self.path}: {exc}"
+                                    ) from exc
+
+    def index(self, entries: Sequence[IndexEntry]) -> None:
+        if not entries:
+            return
+        documents = [(entry.version_id, self._document(entry)) for entry in entries]
+        with self._writer() as writer:  # analysis above runs before the lock is taken
+            for version_id, document in documents:
+                writer.delete_documents_by_term("version_id", version_id)
+                writer.add_document(document)
+
+    def delete_document(self, document_id: int) -> None:
+        with self._writer() as writer:
+            writer.delete_documents_by_term("document_id", document_id)
+
+    def search(self, query: SearchQuery, acl_tokens: Sequence[str] | None) -> SearchResult:
+        live, searcher = self._searcher()
+        plan = _QueryPlan(live.index.schema, query, acl_tokens)
+        try:
+            found = self._run(searcher, plan, relaxed=False)
+            if found.count == 0 and plan.can_relax:
+                found = self._run(searcher, plan, relaxed=True)
+            hits = [self._hit(searcher, score, address, plan) for score, address in found.hits]
+            facets = _facets(searcher, found.query)
+        except ValueError as exc:
+            raise SearchUnavailable(f"search failed: {exc}") from exc
+        return SearchResult(total=found.count, hits=hits[:query.limit], facets=facets)
+
+    def count(self) -> int:
+        return int(self._searcher()[1].num_docs)
+
+    def rebuild(self, entries: Iterable[IndexEntry]) -> None:
+        """Build a new index directory and make it live. Writers of other processes wait
+        (up to ``lock_timeout``) for the swap and then write to the new index."""
+        self.ensure()
+        with ExitStack() as held:
+            try:  # the old index's writer, held so that nothing is written to it meanwhile
+                held.enter_context(self._writer())
+            except IndexBusy:
+                raise
+            except SearchUnavailable as exc:  # rebuilding is how a broken index is repaired
+                log.warning("rebuilding over an unusable search index: %s", exc)
+            name = self._create_index_dir()
+            try:
+                self._fill(self._open(name), entries)
+            except BaseException:
+                shutil.rmtree(self.path / name, ignore_errors=True)
+                raise
+            old = self._pointer()
+            self._publish(name, exclusive=False)
+        self._remove_index_dir(old)
+
+    def check(self) -> None:
+        try:
+            self._searcher()[1].search(tantivy.Query.all_query(), limit=1, count=False)
+        except (OSError, ValueError) as exc:
+            raise SearchUnavailable(f"search index in {self.path} unusable: {exc}") from exc
+
+    # -- documents and hits -----------------------------------------------------------------
+
+    def _document(self, entry: IndexEntry) -> tantivy.Document:
+        fields = entry_fields(entry)
+        document = tantivy.Document()
+        for name in ("version_id", "document_id", "version"):
+            document.add_integer(name, getattr(fields, name))
+        document.add_boolean("is_latest", fields.is_latest)
+        for name in TEXT_BOOSTS:
+            document.add_text(name, getattr(fields, name))
+        for name in KEYWORD_FIELDS:
+            for value in _values(getattr(fields, name)):
+                document.add_text(name, value)
+        for token in fields.acl:
+            document.add_text("acl", token)
+        for name in ("year", "owner", "team"):
+            for number in _values(getattr(fields, name)):
+                document.add_integer(name, number)
+        document.add_date("uploaded_at", _utc(fields.uploaded_at))
+        if fields.expires_on is not None:
+            document.add_date("expires_on", _utc(fields.expires_on))
+        document.add_bytes("display", _display(fields))
+        return document
+
+    def _hit(self, searcher: tantivy.Searcher, score: Any, address: tantivy.DocAddress,
+             plan: _QueryPlan) -> SearchHit:
+        stored: dict[str, list[Any]] = searcher.doc(address).to_dict()
+        display = json.loads(stored["display"][0])
+        return SearchHit(document_id=int(stored["document_id"][0]),
+                         version_id=int(stored["version_id"][0]),
+                         score=0.0 if plan.by_date else float(score),
+                         version=int(stored["version"][0]), title=display["title"],
+                         filename=display["filename"], category=display["category"],
+                         is_latest=bool(stored["is_latest"][0]))
+
+    def _run(self, searcher: tantivy.Searcher, plan: _QueryPlan, *, relaxed: bool) -> _Found:
+        built = plan.build(relaxed=relaxed)
+        result = searcher.search(built, limit=max(plan.query.limit, 1),
+                                 offset=plan.query.offset, count=True,
+                                 order_by_field="uploaded_at" if plan.by_date else None,
+                                 order=tantivy.Order.Desc)
+        return _Found(built, int(getattr(result, "count", 0) or 0), result.hits)
+
+    # -- directories, readers, writers ------------------------------------------------------
+
+    def _searcher(self) -> tuple[_Live, tantivy.Searcher]:
+        live = self._current()
+        try:
+            stat = os.stat(self.path / live.name / "meta.json")
+        except OSError as exc:
+            raise SearchUnavailable(f"search index in {self.path} missing: {exc}") from exc
+        seen = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        if seen != live.seen:  # a commit here or in another process
+            live.index.reload()
+            live.seen = seen
+        return live, live.index.searcher()
+
+    def _current(self) -> _Live:
+        """The live index, opened again when CURRENT names another directory."""
+        name = self._pointer()
+        with self._open_lock:
+            if self._live is None or self._live.name != name:
+                self._live = _Live(name, self._open(name))
+            return self._live
+
+    def _pointer(self) -> str:
+        try:
+            return (self.path / POINTER).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise SearchUnavailable(f"no search index in {self.path}; run `docservice init`"
+                                    ) from exc
+
+    def _open(self, name: str, *, create: bool = False) -> tantivy.Index:
+        """Open (or create) an index directory; its own schema is used for queries, so an
+        index of an older schema fails loudly until ``rebuild`` replaces it."""
+        try:
+            if create:
+                index = tantivy.Index(self._schema, path=str(self.path / name), reuse=False)
+            else:
+                index = tantivy.Index.open(str(self.path / name))
+        except ValueError as exc:
+            raise SearchUnavailable(f"cannot open search index {self.path / name}: {exc}"
+                                    ) from exc
+        index.register_tokenizer(TOKENIZER, tantivy.TextAnalyzerBuilder(
+            tantivy.Tokenizer.whitespace()).build())
+        index.config_reader(reload_policy="Manual")
+        return index
+
+    def _create_index_dir(self) -> str:
+        name = f"index-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
+        (self.path / name).mkdir()
+        self._open(name, create=True)
+        return name
+
+    def _publish(self, name: str, *, exclusive: bool) -> bool:
+        """Point CURRENT at ``name`` atomically; with ``exclusive``, only if there is none."""
+        staged = self.path / f".{POINTER}-{uuid.uuid4().hex}"
+        staged.write_text(name + "\n", encoding="utf-8")
+        try:
+            if not exclusive:
+                os.replace(staged, self.path / POINTER)
+                return True
+            try:
+                os.link(staged, self.path / POINTER)
+                return True
+            except FileExistsError:
+                return False
+        finally:
+            staged.unlink(missing_ok=True)
+
+    def _remove_index_dir(self, name: str) -> None:
+        # Readers elsewhere keep their open files (POSIX) until they notice CURRENT changed.
+        shutil.rmtree(self.path / name, onerror=lambda *args: log.warning(
+            "could not remove old search index %s: %s", name, args[2]))
+
+    def _fill(self, index: tantivy.Index, entries: Iterable[IndexEntry]) -> None:
+        writer = index.writer(heap_size=self.rebuild_heap, num_threads=self.rebuild_threads)
+        try:
+            for entry in entries:
+                writer.add_document(self._document(entry))
+            writer.commit()
+        except BaseException:
+            writer.rollback()
+            raise
+        finally:
+            writer.wait_merging_threads()
+
+    @contextmanager
+    def _writer(self) -> Iterator[tantivy.IndexWriter]:
+        """The live index's writer for one batch, committed on success, always released."""
+        if not self._write_lock.acquire(timeout=self.lock_timeout):
+            raise IndexBusy(f"search index {self.path} busy in this process")
+        try:
+            live, writer = self._acquire_writer()
+            try:
+                yield writer
+                writer.commit()
+                live.seen = None  # searches in this process see the batch at once
+            except BaseException:
+                writer.rollback()
+                raise
+            finally:
+                writer.wait_merging_threads()  # releases the lock file
+        finally:
+            self._write_lock.release()
+
+    def _acquire_writer(self) -> tuple[_Live, tantivy.IndexWriter]:
+        deadline = time.monotonic() + self.lock_timeout
+        delay = 0.02
+        while True:
+            live = self._current()
+            try:
+                writer = live.index.writer(heap_size=self.writer_heap, num_threads=1)
+            except ValueError as exc:
+                if "LockBusy" not in str(exc) and self._pointer() == live.name:
+                    raise SearchUnavailable(f"cannot write search index: {exc}") from exc
+                if time.monotonic() + delay > deadline:
+                    raise IndexBusy(f"search index {self.path} is being written by another "
+                                    f"process for over {self.lock_timeout:.0f}s") from exc
+                time.sleep(delay)
+                delay = min(delay * 2, 0.5)
+                continue
+            if self._pointer() == live.name:
+                return live, writer
+            writer.wait_merging_threads()  # a rebuild swapped the index meanwhile: retry
+
+
+@dataclass(frozen=True)
+class _Found:
+    query: tantivy.Query
+    count: int
+    hits: list[tuple[Any, tantivy.DocAddress]]
+
+
+class _QueryPlan:
+    """A SearchQuery as Tantivy queries: clauses over the text fields, filters, ACL, latest."""
+
+    def __init__(self, schema: tantivy.Schema, query: SearchQuery,
+                 acl_tokens: Sequence[str] | None) -> None:
+        self.schema = schema
+        self.query = query
+        self.acl_tokens = acl_tokens
+        self.terms = term_clauses(query.terms)
+        self.phrases = phrase_clauses(query.phrases)
+        self.excluded = excluded_runs(query.excluded)
+
+    @property
+    def by_date(self) -> bool:
+        """Newest first when asked, and when there is nothing to rank by (only filters)."""
+        return self.query.sort == "date" or not (self.terms or self.phrases)
+
+    @property
+    def can_relax(self) -> bool:
+        """All words are required; if nothing has them all, any of them will do."""
+        return len(self.terms) > 1
+
+    def build(self, *, relaxed: bool) -> tantivy.Query:
+        must = tantivy.Occur.Must
+        parts: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        if relaxed:
+            parts.append((must, _any_of([self._clause(clause) for clause in self.terms])))
+        else:
+            parts.extend((must, self._clause(clause)) for clause in self.terms)
+        parts.extend((must, self._clause(clause)) for clause in self.phrases)
+        if not parts:
+            parts.append((must, tantivy.Query.all_query()))
+        parts.extend((tantivy.Occur.MustNot, self._text_match(run, field))
+                     for run in self.excluded for field in TEXT_BOOSTS)
+        parts.extend((must, _unscored(query)) for query in self._filters())
+        parts.append(self._latest())
+        if self.acl_tokens is not None:
+            parts.append((must, _unscored(self._acl())))
+        return tantivy.Query.boolean_query(parts)
+
+    def _clause(self, clause: Clause) -> tantivy.Query:
+        options: list[tantivy.Query] = []
+        for number, run in enumerate(clause.alternatives):
+            weight = 1.0 if number == 0 else SYNONYM_WEIGHT
+            options.extend(tantivy.Query.boost_query(self._text_match(run, field), boost * weight)
+                           for field, boost in TEXT_BOOSTS.items())
+        if clause.year is not None:
+            options.append(tantivy.Query.const_score_query(
+                tantivy.Query.term_query(self.schema, "year", clause.year), YEAR_SCORE))
+        return _any_of(options)
+
+    def _text_match(self, run: Sequence[str], field: str) -> tantivy.Query:
+        if len(run) == 1:
+            return tantivy.Query.term_query(self.schema, field, run[0])
+        return tantivy.Query.phrase_query(self.schema, field, list(run))
+
+    def _filters(self) -> Iterator[tantivy.Query]:
+        """One query per filtered field; several values of one field are alternatives."""
+        values: dict[str, list[str]] = {}
+        for name, value in self.query.filters:
+            values.setdefault(name, []).append(value)
+        for name, wanted in values.items():
+            typed: list[Any] = [int(value) for value in wanted] if name in INT_FIELDS else wanted
+            yield _any_of([tantivy.Query.term_query(self.schema, name, value) for value in typed])
+
+    def _latest(self) -> tuple[tantivy.Occur, tantivy.Query]:
+        latest = tantivy.Query.term_query(self.schema, "is_latest", True)
+        if self.query.all_versions:
+            return tantivy.Occur.Should, tantivy.Query.const_score_query(latest, LATEST_BONUS)
+        return tantivy.Occur.Must, _unscored(latest)
+
+    def _acl(self) -> tantivy.Query:
+        if not self.acl_tokens:
+            return tantivy.Query.empty_query()
+        return tantivy.Query.term_set_query(self.schema, "acl", list(self.acl_tokens))
+
+
+def _facets(searcher: tantivy.Searcher, query: tantivy.Query) -> dict[str, dict[str, int]]:
+    """Counts per value of each facet field among the entries matching ``query``."""
+    request = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in FACET_FIELDS}
+    result = searcher.aggregate(query, request)
+    return {name: {_facet_key(bucket["key"]): int(bucket["doc_count"])
+                   for bucket in result.get(name, {}).get("buckets", [])}
+            for name in FACET_FIELDS}
+
+
+def _facet_key(key: object) -> str:
+    if isinstance(key, float) and key.is_integer():
+        return str(int(key))
+    return str(key)
+
+
+def _any_of(queries: Sequence[tantivy.Query]) -> tantivy.Query:
+    if len(queries) == 1:
+        return queries[0]
+    return tantivy.Query.boolean_query([(tantivy.Occur.Should, query) for query in queries])
+
+
+def _unscored(query: tantivy.Query) -> tantivy.Query:
+    return tantivy.Query.const_score_query(query, 0.0)
+
+
+def _values(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def _utc(moment: datetime | date) -> datetime:
+    """Naive UTC (naive input is taken as UTC already, as the database stores it)."""
+    if not isinstance(moment, datetime):
+        return datetime(moment.year, moment.month, moment.day)
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def _display(fields: IndexedFields) -> bytes:
+    return json.dumps({"title": fields.display_title, "filename": fields.display_filename,
+                       "category": fields.display_category}, ensure_ascii=False).encode()

@@ -1,0 +1,384 @@
+"""One contract for every SearchIndex adapter, written against the port only.
+
+A new adapter joins by adding its name to ``ADAPTERS`` and a branch to ``make_search_index``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from docservice.domain import IndexEntry, SearchResult
+from docservice.errors import IndexBusy, SearchUnavailable
+from docservice.search.base import SearchIndex
+from docservice.search.query import parse_query
+
+ROOT = Path(__file__).resolve().parents[2]
+ADAPTERS = ["tantivy"]
+ORG = ["org"]
+
+
+def make_search_index(name: str, location: Path) -> SearchIndex:
+    """The adapter ``name`` on storage derived from ``location`` (also used by subprocesses)."""
+    if name == "tantivy":
+        from docservice.search.tantivy_index import TantivyIndex
+
+        return TantivyIndex(location)
+    raise ValueError(f"unknown search adapter {name}")
+
+
+@pytest.fixture(params=ADAPTERS)
+def search_index(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SearchIndex]:
+    index = make_search_index(request.param, tmp_path / "index")
+    index.ensure()
+    yield index
+
+
+_ids = itertools.count(1)
+
+
+def entry(title: str = "Untitled", *pages: str, **overrides: object) -> IndexEntry:
+    """An index entry of a new document (pass document_id/version to make versions)."""
+    version_id = next(_ids)
+    values: dict[str, object] = dict(
+        version_id=version_id, document_id=version_id, version=1, is_latest=True, title=title,
+        filename=f"{title.lower().replace(' ', '_')}.pdf", pages=list(pages) or ["(empty)"],
+        category="product", subtype=None, tags=[], product=None, customer=None,
+        customer_industry=None, customer_region=None, customer_stage=None,
+        media_type="application/pdf", years=[], uploaded_at=datetime(2024, 1, 1),
+        owner_id=1, team_id=1, status="active", acl=["org"])
+    values.update(overrides)
+    return IndexEntry(**values)  # type: ignore[arg-type]
+
+
+def find(index: SearchIndex, raw: str, acl: Sequence[str] | None = ORG,
+         **options: object) -> SearchResult:
+    return index.search(parse_query(raw, **options), acl)  # type: ignore[arg-type]
+
+
+def titles(result: SearchResult) -> list[str]:
+    return [hit.title for hit in result.hits]
+
+
+# -- finding words ------------------------------------------------------------------------
+
+def test_a_plural_finds_the_singular(search_index: SearchIndex) -> None:
+    search_index.index([entry("Acme deal", "This contract is binding."), entry("Other")])
+    assert titles(find(search_index, "contracts")) == ["Acme deal"]
+
+
+def test_chinese_words_inside_longer_text_in_either_script(search_index: SearchIndex) -> None:
+    search_index.index([entry("报价", "本文件为产品价格表，有效期一年。"),
+                        entry("手册", "安装说明")])
+    assert titles(find(search_index, "价格表")) == ["报价"]
+    assert titles(find(search_index, "價格表")) == ["报价"]
+
+
+def test_hits_carry_what_the_result_page_shows(search_index: SearchIndex) -> None:
+    item = entry("Router Manual", "setup", version=3, category="product")
+    search_index.index([item])
+    [hit] = find(search_index, "router").hits
+    assert (hit.document_id, hit.version_id, hit.version) == (item.document_id,
+                                                              item.version_id, 3)
+    assert (hit.title, hit.filename, hit.category, hit.is_latest) == (
+        "Router Manual", "router_manual.pdf", "product", True)
+    assert hit.score > 0
+
+
+def test_title_outranks_body(search_index: SearchIndex) -> None:
+    search_index.index([entry("Installation notes", "Mount the router, then connect the router "
+                              "to power; the router starts.", filename="a.pdf"),
+                        entry("Router overview", "Mounting and setup of the device.",
+                              filename="b.pdf")])
+    assert titles(find(search_index, "router")) == ["Router overview", "Installation notes"]
+
+
+def test_all_words_are_required_when_an_entry_has_them_all(search_index: SearchIndex) -> None:
+    search_index.index([entry("Router warranty", "five years"), entry("Router setup", "cables")])
+    assert titles(find(search_index, "router warranty")) == ["Router warranty"]
+    # Nothing has every word: entries with any of them are better than nothing.
+    assert titles(find(search_index, "router xylophone")) != []
+
+
+def test_a_phrase_needs_its_words_together(search_index: SearchIndex) -> None:
+    search_index.index([entry("A", "The contract draft was not signed yet."),
+                        entry("B", "Attached is the signed contract.")])
+    assert sorted(titles(find(search_index, "signed contract"))) == ["A", "B"]
+    assert titles(find(search_index, '"signed contract"')) == ["B"]
+
+
+def test_exclusions(search_index: SearchIndex) -> None:
+    search_index.index([entry("Contract final", "signed"), entry("Contract draft", "unsigned"),
+                        entry("Contract old version", "archive")])
+    assert titles(find(search_index, "contract -draft -\"old version\"")) == ["Contract final"]
+
+
+@pytest.mark.parametrize("raw", ["AX-200", "ax200", "ax-200-eu", "AX200EU"])
+def test_a_product_code_is_found_by_its_prefix_with_or_without_dashes(
+        search_index: SearchIndex, raw: str) -> None:
+    search_index.index([entry("Router price list", "AX-200-EU industrial router 1200 USD"),
+                        entry("Gateway", "AX-300-US edge gateway")])
+    assert titles(find(search_index, raw)) == ["Router price list"]
+
+
+@pytest.mark.parametrize("raw", ["pricing sheet", "报价单", "quotation 2024"])
+def test_sales_synonyms(search_index: SearchIndex, raw: str) -> None:
+    search_index.index([entry("Price List 2024", "AX-200-EU 1200 USD", years=[2024]),
+                        entry("Installation manual", "Mount the router.")])
+    assert titles(find(search_index, raw)) == ["Price List 2024"]
+
+
+def test_the_2024_price_list_comes_first(search_index: SearchIndex) -> None:
+    search_index.index([
+        entry("Price List 2023", "Valid from 2023-01-01", years=[2023]),
+        entry("Price List 2024", "Valid from 2024-01-01", years=[2024]),
+        entry("Campaign plan 2024", "trade fair booth, price sheets on request", years=[2024],
+              category="campaign")])
+    assert titles(find(search_index, "pricing sheet 2024"))[0] == "Price List 2024"
+    assert titles(find(search_index, "2024 价格表"))[0] == "Price List 2024"
+
+
+# -- versions -----------------------------------------------------------------------------
+
+def test_latest_versions_only_unless_all_versions_asked(search_index: SearchIndex) -> None:
+    old = entry("Router spec", "spec v1", version=1, is_latest=False)
+    new = entry("Router spec", "spec v2", document_id=old.document_id, version=2)
+    search_index.index([old, new])
+    assert [hit.version for hit in find(search_index, "spec").hits] == [2]
+    every = find(search_index, "spec", all_versions=True)
+    assert [(hit.version, hit.is_latest) for hit in every.hits] == [(2, True), (1, False)]
+
+
+def test_indexing_a_version_again_replaces_it(search_index: SearchIndex) -> None:
+    first = entry("Router spec", "draft", is_latest=True)
+    search_index.index([first])
+    search_index.index([entry("Router spec", "draft", version_id=first.version_id,
+                              document_id=first.document_id, is_latest=False)])
+    assert search_index.count() == 1
+    assert find(search_index, "router").total == 0
+    assert find(search_index, "router", all_versions=True).total == 1
+
+
+# -- filters, facets, pages ---------------------------------------------------------------
+
+FILTERED = [
+    ("category:contract", dict(category="contract")),
+    ("subtype:\"price list\"", dict(subtype="price_list")),
+    ("type:docx", dict(media_type="application/vnd.openxmlformats-officedocument"
+                                  ".wordprocessingml.document")),
+    ("tag:VIP", dict(tags=["vip", "q1"])),
+    ("year:FY23", dict(years=[2022, 2023])),
+    ("customer:\"ACME corp\"", dict(customer="Acme Corp")),
+    ("product:ax-200", dict(product="AX-200")),
+    ("status:signed", dict(status="signed")),
+    ("version:3", dict(version=3)),
+    ("industry:retail", dict(customer_industry="Retail")),
+    ("region:emea", dict(customer_region="EMEA")),
+    ("stage:negotiation", dict(customer_stage="negotiation")),
+]
+
+
+@pytest.mark.parametrize("raw, fields", FILTERED, ids=[raw for raw, _ in FILTERED])
+def test_each_filter(search_index: SearchIndex, raw: str, fields: dict[str, object]) -> None:
+    search_index.index([entry("Wanted", "router", **fields), entry("Other", "router")])
+    assert titles(find(search_index, f"router {raw}")) == ["Wanted"]
+    assert titles(find(search_index, raw)) == ["Wanted"]
+
+
+def test_two_values_of_one_filter_are_alternatives(search_index: SearchIndex) -> None:
+    search_index.index([entry("A", category="contract"), entry("B", category="campaign"),
+                        entry("C", category="product")])
+    assert sorted(titles(find(search_index, "category:contract category:campaign"))) == [
+        "A", "B"]
+
+
+def test_only_filters_lists_every_readable_entry_newest_first(
+        search_index: SearchIndex) -> None:
+    day = datetime(2024, 5, 1)
+    search_index.index([entry("Old", category="contract", uploaded_at=day),
+                        entry("New", category="contract", uploaded_at=day + timedelta(days=2)),
+                        entry("Hidden", category="contract", acl=["team:9"]),
+                        entry("Product", category="product")])
+    result = find(search_index, "category:contract")
+    assert titles(result) == ["New", "Old"] and result.total == 2
+
+
+def test_facet_counts(search_index: SearchIndex) -> None:
+    search_index.index([
+        entry("Router list", "router", category="product", years=[2023, 2024], tags=["VIP"],
+              product="AX-200", customer_region="EMEA"),
+        entry("Router deal", "router", category="contract", years=[2024],
+              media_type="application/vnd.openxmlformats-officedocument"
+                         ".wordprocessingml.document", customer_industry="Retail",
+              customer_stage="intent"),
+        entry("Router guide", "router", category="product", years=[2024], tags=["vip", "new"]),
+        entry("Unrelated", "gateway", category="campaign")])
+    facets = find(search_index, "router").facets
+    assert facets["category"] == {"product": 2, "contract": 1}
+    assert facets["year"] == {"2024": 3, "2023": 1}
+    assert facets["type"] == {"pdf": 2, "docx": 1}
+    assert facets["tag"] == {"vip": 2, "new": 1}
+    assert facets["product"] == {"ax-200": 1}
+    assert (facets["industry"], facets["region"], facets["stage"]) == (
+        {"retail": 1}, {"emea": 1}, {"intent": 1})
+
+
+def test_pagination_and_total(search_index: SearchIndex) -> None:
+    search_index.index([entry(f"Router {number}", "router") for number in range(15)])
+    first = find(search_index, "router", limit=10)
+    second = find(search_index, "router", limit=10, offset=10)
+    assert (first.total, second.total) == (15, 15)
+    assert (len(first.hits), len(second.hits)) == (10, 5)
+    assert not {h.version_id for h in first.hits} & {h.version_id for h in second.hits}
+
+
+def test_sort_by_date_puts_the_newest_first(search_index: SearchIndex) -> None:
+    day = datetime(2024, 1, 1)
+    search_index.index([entry("Router middle", "router", uploaded_at=day + timedelta(days=5)),
+                        entry("Router", "router router router", uploaded_at=day),
+                        entry("Router newest", "router", uploaded_at=day + timedelta(days=9))])
+    assert titles(find(search_index, "router", sort="date")) == [
+        "Router newest", "Router middle", "Router"]
+
+
+# -- security trimming --------------------------------------------------------------------
+
+def test_a_caller_without_the_token_sees_nothing_of_the_entry(
+        search_index: SearchIndex) -> None:
+    search_index.index([entry("Acme contract", "signed", category="contract", acl=["team:2"]),
+                        entry("Public contract", "signed", category="product", acl=["org"])])
+    outsider = find(search_index, "contract", acl=["org", "team:3", "user:9"])
+    assert titles(outsider) == ["Public contract"] and outsider.total == 1
+    assert outsider.facets["category"] == {"product": 1}
+    assert titles(find(search_index, "acme", acl=["org"])) == []
+    assert titles(find(search_index, "acme", acl=["team:2"])) == ["Acme contract"]
+    assert find(search_index, "contract", acl=None).total == 2  # admin
+    assert find(search_index, "contract", acl=[]).total == 0
+
+
+# -- lifecycle ----------------------------------------------------------------------------
+
+def test_delete_document_removes_every_version(search_index: SearchIndex) -> None:
+    old = entry("Router spec", "v1", is_latest=False)
+    search_index.index([old, entry("Router spec", "v2", document_id=old.document_id),
+                        entry("Router manual", "keep")])
+    search_index.delete_document(old.document_id)
+    assert search_index.count() == 1
+    assert titles(find(search_index, "router", all_versions=True)) == ["Router manual"]
+
+
+def test_rebuild_replaces_the_index_and_searches_work_meanwhile(
+        search_index: SearchIndex) -> None:
+    search_index.index([entry("Router manual", "setup"), entry("Stale entry", "gone")])
+    seen_during_rebuild: list[str] = []
+
+    def entries() -> Iterator[IndexEntry]:
+        yield entry("Router manual", "setup")
+        seen_during_rebuild.extend(titles(find(search_index, "stale")))
+        yield entry("Price list", "router prices")
+
+    search_index.rebuild(entries())
+    assert seen_during_rebuild == ["Stale entry"]
+    assert sorted(titles(find(search_index, "router"))) == ["Price list", "Router manual"]
+    assert titles(find(search_index, "stale")) == [] and search_index.count() == 2
+    search_index.check()
+
+
+WRITER = textwrap.dedent("""
+    import sys
+    from pathlib import Path
+    from tests.contract.test_search_index import entry, make_search_index
+    index = make_search_index(sys.argv[1], Path(sys.argv[2]))
+    print("ready", flush=True)
+    sys.stdin.readline()
+    for batch in range(10):
+        index.index([entry(f"Child {batch} {n}", "router", version_id=10_000 + batch * 10 + n)
+                     for n in range(5)])
+""")
+
+
+def test_two_processes_writing_at_once_both_land(search_index: SearchIndex,
+                                                  request: pytest.FixtureRequest,
+                                                  tmp_path: Path) -> None:
+    child = subprocess.Popen([sys.executable, "-c", WRITER, request.node.callspec.params[
+        "search_index"], str(tmp_path / "index")], cwd=ROOT, stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None and child.stdin is not None
+    assert child.stdout.readline().strip() == "ready"
+    child.stdin.write("go\n")
+    child.stdin.flush()
+    for batch in range(10):
+        search_index.index([entry(f"Parent {batch} {n}", "router") for n in range(5)])
+    assert child.wait(timeout=120) == 0
+    assert search_index.count() == 100
+    assert find(search_index, "child").total == 50 and find(search_index, "parent").total == 50
+
+
+# -- Tantivy only: the embedded index's single writer -------------------------------------
+
+HOLDER = textwrap.dedent("""
+    import sys, time, tantivy
+    from pathlib import Path
+    root = Path(sys.argv[1])
+    index = tantivy.Index.open(str(root / (root / "CURRENT").read_text().strip()))
+    writer = index.writer(heap_size=15_000_000, num_threads=1)
+    print("holding", flush=True)
+    time.sleep(float(sys.argv[2]))
+    writer.wait_merging_threads()
+""")
+
+
+def hold_writer(location: Path, seconds: float) -> subprocess.Popen[str]:
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(location), str(seconds)],
+                              stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+    return holder
+
+
+def test_tantivy_waits_for_a_writer_in_another_process(tmp_path: Path) -> None:
+    from docservice.search.tantivy_index import TantivyIndex
+
+    index = TantivyIndex(tmp_path / "index", lock_timeout=20)
+    index.ensure()
+    holder = hold_writer(tmp_path / "index", 0.5)
+    index.index([entry("Router", "waited")])
+    assert holder.wait(timeout=30) == 0
+    assert titles(find(index, "waited")) == ["Router"]
+
+
+def test_tantivy_reports_busy_when_another_process_keeps_the_writer(tmp_path: Path) -> None:
+    from docservice.search.tantivy_index import TantivyIndex
+
+    index = TantivyIndex(tmp_path / "index", lock_timeout=0.3)
+    index.ensure()
+    holder = hold_writer(tmp_path / "index", 3)
+    try:
+        with pytest.raises(IndexBusy, match="another process"):
+            index.index([entry("Router", "blocked")])
+    finally:
+        holder.kill()
+        holder.wait()
+    index.index([entry("Router", "later")])
+    assert index.count() == 1
+
+
+def test_tantivy_rebuild_repairs_an_index_whose_files_are_gone(tmp_path: Path) -> None:
+    from docservice.search.tantivy_index import TantivyIndex
+
+    index = TantivyIndex(tmp_path / "index")
+    index.ensure()
+    index.index([entry("Router", "lost")])
+    shutil.rmtree(tmp_path / "index" / (tmp_path / "index" / "CURRENT").read_text().strip())
+    with pytest.raises(SearchUnavailable):
+        index.check()
+    index.rebuild([entry("Router", "back")])
+    index.check()
+    assert titles(find(index, "router")) == ["Router"] and index.count() == 1
