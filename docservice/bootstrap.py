@@ -7,6 +7,7 @@ import logging
 from docservice.config import Settings, ensure_secret_key
 from docservice.db.engine import make_engine, make_session_factory
 from docservice.db.migrate import upgrade
+from docservice.errors import ServiceUnavailable
 from docservice.queue.base import JobQueue, JobRunner
 from docservice.search.base import SearchIndex
 from docservice.services.context import Context
@@ -62,13 +63,24 @@ def bootstrap(settings: Settings, *, migrate: bool = True) -> Context:
     ctx = Context(settings=settings, engine=engine, session_factory=make_session_factory(engine),
                   blobs=blob_store(settings), index=search_index(settings))
     ctx.queue = job_queue(settings, lambda job, item_id: run_job(ctx, job, item_id))
-    ctx.index.ensure()
+    try:
+        ctx.index.ensure()
+    except ServiceUnavailable as exc:
+        # Start anyway: uploads are still accepted and queued, search answers 503 until
+        # the engine is back, and the adapter creates the index on its first write.
+        log.warning("search index unavailable at start: %s", exc.message)
     return ctx
 
 
 def start_workers(ctx: Context) -> int:
-    """Start in-process workers and queue again what a crash left unfinished."""
+    """Start in-process workers and queue again what a crash left unfinished.
+
+    With RQ the worker processes do the recovery when they start (``python -m workers``);
+    web processes only enqueue.
+    """
     ctx.queue.start()
+    if ctx.settings.queue_backend != "inline":
+        return 0
     requeued = requeue_unfinished(ctx)
     if requeued:
         log.info("queued %d unfinished versions again", requeued)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 from docservice.db.models import AclEntry, Customer, Document, DocumentTag, Version
 from docservice.db.uow import UnitOfWork
 from docservice.domain import SUBTYPES, BlobInfo, Category, IngestState, Principal, Visibility
-from docservice.errors import DocumentNotFound, InvalidInput, VersionNotFound
+from docservice.errors import DocumentNotFound, InvalidInput, QueueUnavailable, VersionNotFound
 from docservice.queue.base import INGEST_JOB
 from docservice.services import audit
 from docservice.services.context import Context
@@ -25,6 +26,8 @@ from docservice.services.permissions import (
     require_uploader,
     require_write,
 )
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,7 @@ def title_from_filename(filename: str) -> str:
     return " ".join(stem.replace("_", " ").split()) or filename
 
 
-def _validated(meta: DocumentMeta) -> DocumentMeta:
+def validated_meta(meta: DocumentMeta) -> DocumentMeta:
     try:
         category = Category(meta.category)
     except ValueError as exc:
@@ -74,17 +77,21 @@ def _validated(meta: DocumentMeta) -> DocumentMeta:
 
 
 def _customer_id(session: Session, name: str | None) -> int | None:
+    """The customer named ``name`` (any letter case), created as a prospect if new."""
+    name = (name or "").strip()
     if not name:
         return None
-    customer = session.scalar(select(Customer).where(func.lower(Customer.name) == name.lower()))
+    # SQL lower() folds only ASCII in SQLite: try the exact name first, then case-folded.
+    customer = session.scalar(select(Customer).where(Customer.name == name)) or \
+        session.scalar(select(Customer).where(func.lower(Customer.name) == name.lower()))
     if customer is None:
-        customer = Customer(name=name.strip())
+        customer = Customer(name=name)
         session.add(customer)
         session.flush()
     return customer.id
 
 
-def _apply_meta(session: Session, document: Document, meta: DocumentMeta) -> None:
+def apply_meta(session: Session, document: Document, meta: DocumentMeta) -> None:
     document.category = meta.category
     document.subtype = meta.subtype or None
     document.product = meta.product or None
@@ -113,7 +120,15 @@ def _outcome(version: Version, duplicate: bool = False) -> UploadOutcome:
 def _enqueue_after_commit(ctx: Context, uow: UnitOfWork, version: Version) -> None:
     version.state = IngestState.QUEUED.value
     version_id = version.id
-    uow.after_commit(lambda: ctx.queue.enqueue(INGEST_JOB, version_id))
+
+    def enqueue() -> None:
+        try:
+            ctx.queue.enqueue(INGEST_JOB, version_id)
+        except QueueUnavailable as exc:
+            # The version is stored and marked queued: a worker picks it up when it starts.
+            log.warning("version %s stays queued: %s", version_id, exc.message)
+
+    uow.after_commit(enqueue)
 
 
 def _new_version(session: Session, principal: Principal, document: Document, blob: BlobInfo,
@@ -146,7 +161,7 @@ def upload(ctx: Context, principal: Principal, stream: IO[bytes], filename: str,
            meta: DocumentMeta) -> UploadOutcome:
     """Store a new document; identical bytes the caller can already read are a duplicate."""
     require_uploader(principal)
-    meta = _validated(meta)
+    meta = validated_meta(meta)
     with _stored(ctx, stream) as blob, ctx.uow() as uow:
         existing = _readable_duplicate(uow.session, principal, blob.key)
         if existing is not None:
@@ -156,7 +171,7 @@ def upload(ctx: Context, principal: Principal, stream: IO[bytes], filename: str,
             team_id = min(principal.team_ids)
         document = Document(title=(meta.title or title_from_filename(filename)).strip(),
                             owner_id=principal.user_id, team_id=team_id)
-        _apply_meta(uow.session, document, meta)
+        apply_meta(uow.session, document, meta)
         uow.session.add(document)
         uow.session.flush()
         version = _new_version(uow.session, principal, document, blob, filename, None)

@@ -17,6 +17,7 @@ from docservice.services.indexing import page_texts
 from docservice.services.permissions import can_read
 
 MAX_LIMIT = 100
+MAX_OFFSET = 10_000
 SORTS = ("relevance", "date")
 
 
@@ -24,8 +25,9 @@ def search(ctx: Context, principal: Principal, raw: str, *, all_versions: bool =
            limit: int = 10, offset: int = 0, sort: str = "relevance") -> SearchResult:
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput(f"limit must be between 1 and {MAX_LIMIT}")
-    if offset < 0:
-        raise InvalidInput("offset cannot be negative")
+    if not 0 <= offset <= MAX_OFFSET:
+        raise InvalidInput(f"offset must be between 0 and {MAX_OFFSET}; narrow the search "
+                           "with filters instead of paging so deep")
     if sort not in SORTS:
         raise InvalidInput("sort must be relevance or date")
     query = parse_query(raw, all_versions=all_versions, limit=limit, offset=offset, sort=sort)

@@ -1,45 +1,65 @@
-"""The web app: ``create_app(ctx)`` binds the services to Flask."""
+"""The web app: ``create_app(ctx)`` binds the services to Flask (pages, API, health)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify, render_template_string, request
+from flask import Flask, jsonify
+from flask_wtf.csrf import CSRFProtect
 
-from docservice.domain import OPERATOR
-from docservice.errors import DocserviceError
-from docservice.services import search as search_service
 from docservice.services.context import Context
 from docservice.services.health import health
+from docservice.web import auth, errors, i18n
+from docservice.web.forms import IdConverter
+from docservice.web.highlight import highlight, safe_snippet
+from docservice.web.ui import query_links
 
-_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>docservice</title></head>
-<body><h1>docservice</h1><form><input name="q" value="{{ q }}" size="50">
-<button>Search</button></form>
-{% if result %}<p>{{ result.total }} hit(s)</p><ol>{% for hit in result.hits %}
-<li><b>{{ hit.title }}</b> v{{ hit.version }} {{ hit.filename }}
-{% if hit.page %}p.{{ hit.page }}{% endif %}<br>{{ hit.snippet | safe }}</li>
-{% endfor %}</ol>{% endif %}</body></html>"""
+FORM_FIELDS_SLACK = 1024 * 1024
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; "
+                               "style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+}
 
 
 def create_app(ctx: Context, test_config: dict[str, Any] | None = None) -> Flask:
+    """A Flask app over ``ctx``; ``test_config`` overrides Flask settings (tests)."""
+    from docservice.web.api import bp as api_bp
+    from docservice.web.ui import bp as ui_bp
+
     app = Flask(__name__)
-    app.config["SECRET_KEY"] = ctx.settings.secret_key
+    app.config.update(
+        SECRET_KEY=ctx.settings.secret_key,
+        MAX_CONTENT_LENGTH=ctx.settings.max_upload_mb * 1024 * 1024 + FORM_FIELDS_SLACK,
+        WTF_CSRF_TIME_LIMIT=None,
+        JSON_AS_ASCII=False,
+    )
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
     if test_config:
         app.config.update(test_config)
-
-    @app.errorhandler(DocserviceError)
-    def on_error(exc: DocserviceError) -> Any:
-        return jsonify(error={"code": exc.code, "message": exc.message}), exc.http_status
+    app.extensions["docservice"] = ctx
+    app.url_map.converters["id"] = IdConverter
+    csrf = CSRFProtect(app)
+    csrf.exempt(api_bp)  # the API checks the header itself, and only for session callers
+    auth.init_app(app, ctx)
+    i18n.init_app(app)
+    query_links.init_app(app)
+    errors.init_app(app, ctx.settings.max_upload_mb)
+    app.jinja_env.filters.update(highlight=highlight, snippet=safe_snippet)
+    app.register_blueprint(ui_bp)
+    app.register_blueprint(api_bp)
 
     @app.get("/healthz")
     def healthz() -> Any:
         report = health(ctx)
         return jsonify(report), 200 if report["ok"] else 503
 
-    @app.get("/")
-    def index() -> str:
-        query = request.args.get("q", "").strip()
-        result = search_service.search(ctx, OPERATOR, query) if query else None
-        return render_template_string(_PAGE, q=query, result=result)
+    @app.after_request
+    def secure_headers(response: Any) -> Any:
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
 
     return app

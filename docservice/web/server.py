@@ -30,9 +30,12 @@ def ensure_admin(ctx: Context) -> str | None:
 
 def serve(ctx: Context, host: str, port: int) -> None:
     generated = ensure_admin(ctx)
-    url = f"http://{host}:{port}/"
+    shown_host = "127.0.0.1" if host in ("0.0.0.0", "") else host
+    url = f"http://{shown_host}:{port}/"
     click.echo(f"docservice is running at {url}")
     if generated:
-        click.echo(f"first run: log in as {ADMIN_EMAIL} with password {generated}")
+        click.echo(f"first run: log in at {url}login as {ADMIN_EMAIL} "
+                   f"with password {generated}")
     start_workers(ctx)
-    waitress.serve(create_app(ctx), host=host, port=port, threads=8, ident="docservice")
+    waitress.serve(create_app(ctx), host=host, port=port, threads=8, ident="docservice",
+                   max_request_body_size=ctx.settings.max_upload_mb * 1024 * 1024 + 1024 * 1024)

@@ -1,0 +1,70 @@
+"""Reading the audit log: admins see every event, owners the events of their documents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Select, select
+
+from docservice.db.models import AuditEvent, Document, utcnow
+from docservice.domain import Principal
+from docservice.errors import InvalidInput
+from docservice.services.context import Context
+
+ACTIONS = ("upload", "new_version", "download", "view", "metadata", "permissions",
+           "share_create", "share_open", "share_download", "share_revoke", "login",
+           "login_failed")
+MAX_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    actor: str | None = None
+    document_id: int | None = None
+    action: str | None = None
+    since: date | None = None
+    until: date | None = None
+    limit: int = 100
+    offset: int = 0
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=utcnow().tzinfo)
+
+
+def _filtered(query: Select[Any], wanted: AuditFilter) -> Select[Any]:
+    if wanted.actor:
+        query = query.where(AuditEvent.actor.contains(wanted.actor.strip().lower()))
+    if wanted.document_id is not None:
+        query = query.where(AuditEvent.document_id == wanted.document_id)
+    if wanted.action:
+        if wanted.action not in ACTIONS:
+            raise InvalidInput(f"unknown action {wanted.action}; use one of {', '.join(ACTIONS)}")
+        query = query.where(AuditEvent.action == wanted.action)
+    if wanted.since:
+        query = query.where(AuditEvent.at >= _start_of(wanted.since))
+    if wanted.until:
+        query = query.where(AuditEvent.at < _start_of(wanted.until + timedelta(days=1)))
+    return query
+
+
+def event_view(event: AuditEvent) -> dict[str, Any]:
+    return {"event_id": event.id, "at": event.at.isoformat(), "actor": event.actor,
+            "action": event.action, "document_id": event.document_id,
+            "version_id": event.version_id, "detail": event.detail}
+
+
+def query_events(ctx: Context, principal: Principal, wanted: AuditFilter) -> list[dict[str, Any]]:
+    """Events newest first, limited to what the caller may see."""
+    if not 1 <= wanted.limit <= MAX_LIMIT:
+        raise InvalidInput(f"limit must be between 1 and {MAX_LIMIT}")
+    query = _filtered(select(AuditEvent), wanted)
+    if not principal.is_admin:
+        owned = select(Document.id).where(Document.owner_id == principal.user_id)
+        query = query.where(AuditEvent.document_id.in_(owned))
+    query = query.order_by(AuditEvent.id.desc()).limit(wanted.limit).offset(wanted.offset)
+    with ctx.uow() as uow:
+        events: list[AuditEvent] = list(uow.session.scalars(query))
+        return [event_view(event) for event in events]

@@ -1,0 +1,112 @@
+"""Customers: the classification documents are filed under, and their documents."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from docservice.db.models import Customer, Document
+from docservice.domain import CUSTOMER_STAGES, CUSTOMER_TYPES, Principal
+from docservice.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from docservice.services.context import Context
+from docservice.services.indexing import reindex_document
+
+FIELDS = ("name", "type", "industry", "region", "stage")
+
+
+def customer_view(customer: Customer) -> dict[str, Any]:
+    return {"customer_id": customer.id, "name": customer.name, "type": customer.type,
+            "industry": customer.industry, "region": customer.region, "stage": customer.stage}
+
+
+def list_customers(ctx: Context) -> list[dict[str, Any]]:
+    with ctx.uow() as uow:
+        return [customer_view(c) for c in uow.session.scalars(select(Customer)
+                                                              .order_by(Customer.name))]
+
+
+def get_customer(ctx: Context, customer_id: int) -> dict[str, Any]:
+    with ctx.uow() as uow:
+        return customer_view(_customer(uow.session, customer_id))
+
+
+def _customer(session: Session, customer_id: int) -> Customer:
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFound(f"customer {customer_id} not found")
+    return customer
+
+
+def _require_editor(principal: Principal) -> None:
+    if not principal.can_upload:
+        raise PermissionDenied("viewers cannot change customers")
+
+
+def _clean(data: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = sorted(set(data) - set(FIELDS))
+    if unknown:
+        raise InvalidInput(f"unknown customer field {unknown[0]}; use {', '.join(FIELDS)}")
+    values = {key: (str(value).strip() if value is not None else None)
+              for key, value in data.items()}
+    if "name" in values and not values["name"]:
+        raise InvalidInput("a customer needs a name")
+    if values.get("type") not in (None, *CUSTOMER_TYPES):
+        raise InvalidInput(f"customer type must be one of {', '.join(CUSTOMER_TYPES)}")
+    if values.get("stage") not in (None, *CUSTOMER_STAGES):
+        raise InvalidInput(f"buying stage must be one of {', '.join(CUSTOMER_STAGES)}")
+    for key in ("industry", "region"):
+        if key in values:
+            values[key] = values[key] or None
+    return values
+
+
+def _check_unique(session: Session, name: str | None, customer_id: int | None) -> None:
+    if not name:
+        return
+    # SQLite's lower() folds ASCII only, so the exact name is compared as well.
+    clash = session.scalar(select(Customer).where(or_(
+        Customer.name == name, func.lower(Customer.name) == name.lower())))
+    if clash is not None and clash.id != customer_id:
+        raise Conflict(f"customer {name} already exists")
+
+
+def create_customer(ctx: Context, principal: Principal, data: Mapping[str, Any]) -> int:
+    _require_editor(principal)
+    values = _clean(data)
+    if not values.get("name"):
+        raise InvalidInput("a customer needs a name")
+    with ctx.uow() as uow:
+        _check_unique(uow.session, values["name"], None)
+        customer = Customer(**{key: value for key, value in values.items() if value is not None})
+        uow.session.add(customer)
+        uow.session.flush()
+        customer_id = customer.id
+        uow.commit()
+    return customer_id
+
+
+def update_customer(ctx: Context, principal: Principal, customer_id: int,
+                    data: Mapping[str, Any]) -> None:
+    """Change a customer; its documents are indexed again (industry, region, stage facets)."""
+    _require_editor(principal)
+    values = _clean(data)
+    with ctx.uow() as uow:
+        customer = _customer(uow.session, customer_id)
+        _check_unique(uow.session, values.get("name"), customer_id)
+        for key, value in values.items():
+            if value is not None or key in ("industry", "region"):
+                setattr(customer, key, value)
+        document_ids = list(uow.session.scalars(select(Document.id)
+                                                .where(Document.customer_id == customer_id)))
+        uow.commit()
+    for document_id in document_ids:
+        reindex_document(ctx, document_id)
+
+
+def customer_query(ctx: Context, customer_id: int, query: str = "") -> str:
+    """The search query for the customer's documents (the search trims it by permission)."""
+    name = get_customer(ctx, customer_id)["name"].replace('"', " ")
+    return f'customer:"{name}" {query}'.strip()

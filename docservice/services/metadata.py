@@ -1,0 +1,188 @@
+"""Editing a document's metadata and permissions; the index follows every change."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import fields, replace
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from docservice.db.models import Document, Team, User
+from docservice.domain import Principal, Visibility
+from docservice.errors import InvalidInput, PermissionDenied
+from docservice.services import audit
+from docservice.services.context import Context
+from docservice.services.documents import DocumentMeta, apply_meta
+from docservice.services.documents import validated_meta as validated
+from docservice.services.indexing import reindex_document
+from docservice.services.permissions import require_write
+
+PERMISSION_FIELDS = ("visibility", "team_id", "acl")
+EDITABLE = ("title", "category", "subtype", "tags", "product", "customer", "status",
+            "expires_on", "review_by", *PERMISSION_FIELDS)
+PERMISSIONS = ("read", "write")
+
+
+def current_meta(document: Document) -> DocumentMeta:
+    return DocumentMeta(
+        title=document.title, category=document.category, subtype=document.subtype,
+        tags=tuple(document.tag_names), product=document.product,
+        customer=document.customer.name if document.customer else None,
+        visibility=document.visibility, team_id=document.team_id, status=document.status,
+        expires_on=document.expires_on, review_by=document.review_by,
+        acl=tuple((entry.principal, entry.permission) for entry in document.acl))
+
+
+def _grant_token(session: Session, who: str) -> str:
+    """``user:<id>``/``team:<id>`` from an e-mail address, a team name or a token."""
+    who = who.strip()
+    kind, _, rest = who.partition(":")
+    if kind in ("user", "team") and rest.isdigit():
+        model: type[User] | type[Team] = User if kind == "user" else Team
+        if session.get(model, int(rest)) is None:
+            raise InvalidInput(f"no {kind} with id {rest}")
+        return who
+    if "@" in who:
+        user = session.scalar(select(User).where(User.email == who.lower()))
+        if user is None:
+            raise InvalidInput(f"no user with e-mail {who}")
+        return f"user:{user.id}"
+    team = session.scalar(select(Team).where(func.lower(Team.name) == who.lower()))
+    if team is None:
+        raise InvalidInput(f"no user or team named {who!r}")
+    return f"team:{team.id}"
+
+
+def resolve_grants(session: Session,
+                   grants: Sequence[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """Custom grants as index tokens; who is an e-mail, a team name or a ``user:1`` token."""
+    resolved: dict[str, str] = {}
+    for who, permission in grants:
+        if permission not in PERMISSIONS:
+            raise InvalidInput(f"permission must be read or write, not {permission!r}")
+        resolved[_grant_token(session, who)] = permission
+    return tuple(sorted(resolved.items()))
+
+
+def resolve_meta_grants(ctx: Context, meta: DocumentMeta) -> DocumentMeta:
+    """``meta`` with its custom grants resolved, ready for :func:`documents.upload`."""
+    if not meta.acl:
+        return meta
+    with ctx.uow() as uow:
+        return replace(meta, acl=resolve_grants(uow.session, meta.acl))
+
+
+def grants_view(session: Session, document: Document) -> list[dict[str, str]]:
+    """Custom grants as people read them: e-mail or team name, and read or write."""
+    rows = []
+    for entry in document.acl:
+        kind, _, ident = entry.principal.partition(":")
+        label = ident
+        if ident.isdigit() and kind == "user":
+            user = session.get(User, int(ident))
+            label = user.email if user else ident
+        elif ident.isdigit():
+            team = session.get(Team, int(ident))
+            label = team.name if team else ident
+        rows.append({"who": label, "kind": kind, "permission": entry.permission})
+    return rows
+
+
+def _check_team(session: Session, principal: Principal, team_id: int | None) -> None:
+    if team_id is None:
+        return
+    if session.get(Team, team_id) is None:
+        raise InvalidInput(f"no team with id {team_id}")
+    if not principal.is_admin and team_id not in principal.team_ids:
+        raise PermissionDenied("you can only give a document to a team you belong to")
+
+
+def _changed(before: DocumentMeta, after: DocumentMeta, names: Sequence[str]) -> list[str]:
+    return [name for name in names if getattr(before, name) != getattr(after, name)]
+
+
+def update_metadata(ctx: Context, principal: Principal, document_id: int,
+                    changes: Mapping[str, Any]) -> list[str]:
+    """Apply ``changes`` (a subset of EDITABLE); returns the names of the fields changed.
+
+    Writers edit metadata; only the owner and admins change who may read the document.
+    """
+    unknown = sorted(set(changes) - set(EDITABLE))
+    if unknown:
+        raise InvalidInput(f"cannot change {unknown[0]}; editable: {', '.join(EDITABLE)}")
+    with ctx.uow() as uow:
+        session = uow.session
+        document = require_write(principal, session.get(Document, document_id), document_id)
+        before = current_meta(document)
+        after = _merged(session, before, changes)
+        permission_changes = _changed(before, after, PERMISSION_FIELDS)
+        if permission_changes and not (principal.is_admin or
+                                       document.owner_id == principal.user_id):
+            raise PermissionDenied("only the owner or an admin can change who may read this")
+        _check_team(session, principal, after.team_id if "team_id" in permission_changes
+                    else None)
+        changed = _changed(before, after, [f.name for f in fields(DocumentMeta)])
+        if not changed:
+            return []
+        document.title = (after.title or document.title).strip()
+        document.team_id = after.team_id
+        apply_meta(session, document, after)
+        _audit_changes(session, principal, document_id, changed, permission_changes)
+        uow.commit()
+    reindex_document(ctx, document_id)
+    return changed
+
+
+def _merged(session: Session, before: DocumentMeta, changes: Mapping[str, Any]) -> DocumentMeta:
+    values = dict(changes)
+    for name in ("expires_on", "review_by"):
+        if isinstance(values.get(name), str):
+            values[name] = _parse_date(name, values[name])
+    if "team_id" in values:
+        values["team_id"] = _team_id(values["team_id"])
+    if "tags" in values:
+        values["tags"] = tuple(sorted({str(t).strip().lower() for t in values["tags"]
+                                       if str(t).strip()}))
+    if "acl" in values:
+        values["acl"] = resolve_grants(session, [(str(w), str(p)) for w, p in values["acl"]])
+    for name in ("subtype", "product", "customer"):
+        if name in values and not values[name]:
+            values[name] = None
+    if "title" in values and not str(values["title"] or "").strip():
+        raise InvalidInput("a document needs a title")
+    merged = replace(before, **values)
+    if merged.visibility == Visibility.CUSTOM.value and not merged.acl:
+        raise InvalidInput("custom visibility needs at least one user or team")
+    return validated(merged)
+
+
+def _team_id(raw: object) -> int | None:
+    if raw in (None, ""):
+        return None
+    try:
+        return int(str(raw))
+    except ValueError as exc:
+        raise InvalidInput("team_id must be a number") from exc
+
+
+def _parse_date(name: str, raw: str) -> date | None:
+    if not raw.strip():
+        return None
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError as exc:
+        raise InvalidInput(f"{name} must be a date like 2025-12-31") from exc
+
+
+def _audit_changes(session: Session, principal: Principal, document_id: int,
+                   changed: list[str], permission_changes: list[str]) -> None:
+    other = [name for name in changed if name not in permission_changes]
+    if other:
+        audit.record(session, principal, "metadata", document_id=document_id,
+                     detail=", ".join(other))
+    if permission_changes:
+        audit.record(session, principal, "permissions", document_id=document_id,
+                     detail=", ".join(permission_changes))

@@ -1,0 +1,180 @@
+"""Share links: an expiring, revocable link to one version or always the latest.
+
+Opening a link needs no account and reveals only the shared document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from docservice.db.models import Document, ShareLink, Version, utcnow
+from docservice.domain import Principal, Role
+from docservice.errors import AuthenticationFailed, InvalidInput, NotFound
+from docservice.services import audit
+from docservice.services.accounts import hash_secret, verify_secret
+from docservice.services.context import Context
+from docservice.services.permissions import require_write
+from docservice.services.tokens import new_secret, token_hash
+from docservice.services.views import document_view, version_view
+
+MAX_DAYS = 365
+SHARE_PREFIX = "sh_"
+
+
+class ShareNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("this share link does not exist, has expired or was revoked")
+
+
+class SharePasswordRequired(AuthenticationFailed):
+    code = "share_password"
+
+    def __init__(self, wrong: bool) -> None:
+        super().__init__("wrong password for this share link" if wrong
+                         else "this share link is protected by a password")
+        self.wrong = wrong
+
+
+@dataclass(frozen=True)
+class CreatedShare:
+    share_id: int
+    token: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class SharedItem:
+    share_id: int
+    document: dict[str, Any]
+    version: dict[str, Any]
+    pinned: bool
+    expires_at: datetime | None
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    # SQLite hands back naive datetimes; every stored time is UTC.
+    return moment.replace(tzinfo=utcnow().tzinfo) if moment and moment.tzinfo is None else moment
+
+
+def share_view(share: ShareLink) -> dict[str, Any]:
+    expires = _aware(share.expires_at)
+    return {"share_id": share.id, "document_id": share.document_id,
+            "version_id": share.version_id, "pinned": share.version_id is not None,
+            "created_at": share.created_at.isoformat(),
+            "expires_at": expires.isoformat() if expires else None,
+            "has_password": share.password_hash is not None,
+            "revoked": share.revoked_at is not None, "active": _is_active(share)}
+
+
+def _is_active(share: ShareLink) -> bool:
+    expires = _aware(share.expires_at)
+    return share.revoked_at is None and (expires is None or expires > utcnow())
+
+
+def create_share(ctx: Context, principal: Principal, document_id: int, *,
+                 version_id: int | None = None, expires_in_days: int = 7,
+                 password: str | None = None) -> CreatedShare:
+    """A new link; ``version_id`` pins one version, None follows the latest."""
+    if not 1 <= expires_in_days <= MAX_DAYS:
+        raise InvalidInput(f"a share link expires after 1 to {MAX_DAYS} days")
+    raw = new_secret(SHARE_PREFIX)
+    with ctx.uow() as uow:
+        require_write(principal, uow.session.get(Document, document_id), document_id)
+        if version_id is not None:
+            version = uow.session.get(Version, version_id)
+            if version is None or version.document_id != document_id:
+                raise InvalidInput(f"version {version_id} is not a version of this document")
+        share = ShareLink(token_hash=token_hash(raw), document_id=document_id,
+                          version_id=version_id, created_by=principal.user_id,
+                          expires_at=utcnow() + timedelta(days=expires_in_days),
+                          password_hash=hash_secret(password) if password else None)
+        uow.session.add(share)
+        uow.session.flush()
+        audit.record(uow.session, principal, "share_create", document_id=document_id,
+                     version_id=version_id, detail=f"share {share.id}")
+        created = CreatedShare(share.id, raw, share.expires_at or utcnow())
+        uow.commit()
+    return created
+
+
+def list_shares(ctx: Context, principal: Principal, document_id: int) -> list[dict[str, Any]]:
+    with ctx.uow() as uow:
+        require_write(principal, uow.session.get(Document, document_id), document_id)
+        shares = uow.session.scalars(select(ShareLink).where(ShareLink.document_id == document_id)
+                                     .order_by(ShareLink.id.desc()))
+        return [share_view(share) for share in shares]
+
+
+def revoke_share(ctx: Context, principal: Principal, share_id: int) -> int:
+    """Revoke a link; returns its document id."""
+    with ctx.uow() as uow:
+        share = uow.session.get(ShareLink, share_id)
+        if share is None:
+            raise NotFound(f"share link {share_id} not found")
+        require_write(principal, uow.session.get(Document, share.document_id),
+                      share.document_id)
+        share.revoked_at = share.revoked_at or utcnow()
+        audit.record(uow.session, principal, "share_revoke", document_id=share.document_id,
+                     detail=f"share {share.id}")
+        uow.commit()
+        return share.document_id
+
+
+def _visitor(share: ShareLink) -> Principal:
+    return Principal(user_id=None, email=f"share-link:{share.id}", role=Role.VIEWER)
+
+
+def _unlocked_share(session: Session, token: str, password: str | None,
+                    unlocked: bool) -> ShareLink:
+    share = session.scalar(select(ShareLink).where(ShareLink.token_hash == token_hash(token)))
+    if share is None or not _is_active(share):
+        raise ShareNotFound()
+    if share.password_hash and not unlocked:
+        if not password:
+            raise SharePasswordRequired(wrong=False)
+        if not verify_secret(share.password_hash, password):
+            raise SharePasswordRequired(wrong=True)
+    return share
+
+
+def _shared_version(session: Session, share: ShareLink) -> Version:
+    document = session.get(Document, share.document_id)
+    version_id = share.version_id or (document.latest_version_id if document else None)
+    version = session.get(Version, version_id or -1)
+    if version is None:
+        raise ShareNotFound()
+    return version
+
+
+def open_share(ctx: Context, token: str, *, password: str | None = None,
+               unlocked: bool = False) -> SharedItem:
+    """What a link shows; ``unlocked`` says the visitor gave the password earlier."""
+    with ctx.uow() as uow:
+        share = _unlocked_share(uow.session, token, password, unlocked)
+        version = _shared_version(uow.session, share)
+        item = SharedItem(share.id, document_view(version.document), version_view(version),
+                          share.version_id is not None, _aware(share.expires_at))
+        audit.record(uow.session, _visitor(share), "share_open", document_id=share.document_id,
+                     version_id=version.id, detail=f"share {share.id}")
+        uow.commit()
+    return item
+
+
+def download_share(ctx: Context, token: str, *, password: str | None = None,
+                   unlocked: bool = False) -> tuple[dict[str, Any], Iterator[bytes]]:
+    """The shared version's metadata and bytes; the download is audited."""
+    with ctx.uow() as uow:
+        share = _unlocked_share(uow.session, token, password, unlocked)
+        version = _shared_version(uow.session, share)
+        view, blob_key = version_view(version), version.blob_key
+        audit.record(uow.session, _visitor(share), "share_download",
+                     document_id=share.document_id, version_id=version.id,
+                     detail=f"share {share.id}")
+        uow.commit()
+    return view, ctx.blobs.open(blob_key)

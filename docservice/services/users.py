@@ -1,0 +1,100 @@
+"""Admin management of users and teams, and each user's own preferences."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from docservice.db.models import Team, User
+from docservice.domain import Principal, Role
+from docservice.errors import InvalidInput, NotFound, PermissionDenied
+from docservice.services import accounts
+from docservice.services.context import Context
+
+LANGUAGES = ("en", "zh-CN")
+
+
+def require_admin(principal: Principal) -> None:
+    if not principal.is_admin:
+        raise PermissionDenied("only admins manage users and teams")
+
+
+def _user_view(user: User) -> dict[str, Any]:
+    return {"user_id": user.id, "email": user.email, "name": user.name, "role": user.role,
+            "active": user.active, "teams": sorted(team.name for team in user.teams)}
+
+
+def list_users(ctx: Context, principal: Principal) -> list[dict[str, Any]]:
+    require_admin(principal)
+    with ctx.uow() as uow:
+        return [_user_view(user) for user in uow.session.scalars(select(User).order_by(User.email))]
+
+
+def list_teams(ctx: Context) -> list[dict[str, Any]]:
+    """Team names and sizes; every signed-in user may see them (to share with a team)."""
+    with ctx.uow() as uow:
+        return [{"team_id": team.id, "name": team.name, "members": len(team.members)}
+                for team in uow.session.scalars(select(Team).order_by(Team.name))]
+
+
+def create_user(ctx: Context, principal: Principal, email: str, role: str, teams: list[str],
+                password: str, name: str = "") -> int:
+    require_admin(principal)
+    return accounts.create_user(ctx, email, role, teams=teams, password=password, name=name,
+                                create_teams=False)
+
+
+def create_team(ctx: Context, principal: Principal, name: str) -> int:
+    require_admin(principal)
+    return accounts.create_team(ctx, name)
+
+
+def update_user(ctx: Context, principal: Principal, user_id: int, *, role: str | None = None,
+                active: bool | None = None, teams: list[str] | None = None) -> None:
+    """Change a user's role, teams or whether the account may log in."""
+    require_admin(principal)
+    with ctx.uow() as uow:
+        user = uow.session.get(User, user_id)
+        if user is None:
+            raise NotFound(f"user {user_id} not found")
+        if user.id == principal.user_id and (active is False or role not in (None, "admin")):
+            raise InvalidInput("you cannot demote or disable your own account")
+        if role is not None:
+            try:
+                user.role = Role(role).value
+            except ValueError as exc:
+                raise InvalidInput("role must be admin, editor or viewer") from exc
+        if active is not None:
+            user.active = active
+        if teams is not None:
+            found = list(uow.session.scalars(select(Team).where(Team.name.in_(teams))))
+            missing = set(teams) - {team.name for team in found}
+            if missing:
+                raise InvalidInput(f"no team named {sorted(missing)[0]}")
+            user.teams = found
+        uow.commit()
+
+
+def set_language(ctx: Context, principal: Principal, language: str) -> None:
+    if language not in LANGUAGES:
+        raise InvalidInput(f"language must be one of {', '.join(LANGUAGES)}")
+    if principal.user_id is None:
+        return
+    with ctx.uow() as uow:
+        user = uow.session.get(User, principal.user_id)
+        if user is not None:
+            user.language = language
+            uow.commit()
+
+
+def account(ctx: Context, user_id: int) -> dict[str, Any] | None:
+    """The signed-in user's own account, or None if it is gone or disabled."""
+    with ctx.uow() as uow:
+        user = uow.session.get(User, user_id)
+        if user is None or not user.active:
+            return None
+        view = _user_view(user)
+        view["language"] = user.language
+        view["principal"] = accounts.principal_of(user)
+        return view

@@ -1,0 +1,125 @@
+"""Search, upload, documents, versions, downloads, text and ingestion state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify, request
+
+from docservice.services import documents, metadata, reading
+from docservice.web.api.blueprint import bp
+from docservice.web.api.common import bool_arg, ctx, int_arg, json_body
+from docservice.web.auth import current_principal
+from docservice.web.forms import file_response, id_list, meta_from_form, uploaded_file
+from docservice.web.results import search_payload
+
+
+@bp.get("/search")
+def search() -> Any:
+    return jsonify(search_payload(request.args.get("q", ""),
+                                  all_versions=bool_arg("all_versions"),
+                                  limit=int_arg("limit", 10), offset=int_arg("offset", 0),
+                                  sort=request.args.get("sort", "relevance")))
+
+
+def _outcome_payload(outcome: documents.UploadOutcome) -> tuple[dict[str, Any], int]:
+    payload: dict[str, Any] = {"document_id": outcome.document_id,
+                               "version_id": outcome.version_id, "version": outcome.version,
+                               "state": outcome.state, "duplicate": outcome.duplicate}
+    if outcome.duplicate:
+        payload["message"] = (f"identical to version {outcome.version} of document "
+                              f"{outcome.document_id}; nothing new was stored")
+    return payload, 200 if outcome.duplicate else 201
+
+
+@bp.post("/documents")
+def upload() -> Any:
+    upload_file = uploaded_file()
+    meta = metadata.resolve_meta_grants(ctx(), meta_from_form(request.form))
+    outcome = documents.upload(ctx(), current_principal(), upload_file.stream,
+                               upload_file.filename or "upload", meta)
+    payload, status = _outcome_payload(outcome)
+    return jsonify(payload), status
+
+
+@bp.get("/documents/<id:document_id>")
+def document(document_id: int) -> Any:
+    return jsonify(reading.document_details(ctx(), current_principal(), document_id))
+
+
+@bp.patch("/documents/<id:document_id>")
+def update_document(document_id: int) -> Any:
+    changed = metadata.update_metadata(ctx(), current_principal(), document_id, json_body())
+    view = reading.document_details(ctx(), current_principal(), document_id, record_view=False)
+    return jsonify({**view, "changed": changed})
+
+
+@bp.get("/documents/<id:document_id>/versions")
+def versions(document_id: int) -> Any:
+    return jsonify(reading.versions(ctx(), current_principal(), document_id))
+
+
+@bp.post("/documents/<id:document_id>/versions")
+def add_version(document_id: int) -> Any:
+    upload_file = uploaded_file()
+    outcome = documents.add_version(ctx(), current_principal(), document_id, upload_file.stream,
+                                    upload_file.filename or "upload",
+                                    request.form.get("note") or None)
+    payload, status = _outcome_payload(outcome)
+    return jsonify(payload), status
+
+
+def _latest_id(document_id: int) -> int:
+    with ctx().uow() as uow:
+        return documents.latest_version(uow.session, current_principal(), document_id).id
+
+
+@bp.get("/documents/<id:document_id>/latest")
+def latest(document_id: int) -> Any:
+    return jsonify(reading.version_details(ctx(), current_principal(),
+                                           _latest_id(document_id)))
+
+
+@bp.get("/documents/<id:document_id>/latest/download")
+def latest_download(document_id: int) -> Any:
+    return _download(_latest_id(document_id))
+
+
+@bp.get("/latest")
+def find_latest() -> Any:
+    with ctx().uow() as uow:
+        version = documents.find_latest(uow.session, current_principal(),
+                                        product=request.args.get("product") or None,
+                                        category=request.args.get("category") or None,
+                                        subtype=request.args.get("subtype") or None)
+        version_id = version.id
+    return jsonify(reading.version_details(ctx(), current_principal(), version_id))
+
+
+@bp.get("/versions/<id:version_id>")
+def version(version_id: int) -> Any:
+    return jsonify(reading.version_details(ctx(), current_principal(), version_id))
+
+
+def _download(version_id: int) -> Any:
+    found, chunks = documents.open_version(ctx(), current_principal(), version_id)
+    view = {"filename": found.filename, "media_type": found.media_type, "size": found.size}
+    return file_response(view, chunks)
+
+
+@bp.get("/versions/<id:version_id>/download")
+def download(version_id: int) -> Any:
+    return _download(version_id)
+
+
+@bp.get("/versions/<id:version_id>/text")
+def text(version_id: int) -> Any:
+    view, pages = reading.version_text(ctx(), current_principal(), version_id)
+    return jsonify({"version": view, "pages": [{"page": number, "text": page}
+                                               for number, page in enumerate(pages, start=1)]})
+
+
+@bp.get("/ingestion")
+def ingestion_state() -> Any:
+    ids = id_list(request.args.get("version_ids", ""))
+    return jsonify({"versions": reading.version_states(ctx(), current_principal(), ids)})

@@ -1,0 +1,78 @@
+"""Who a request acts as: a session (Flask-Login) or an API token (``Bearer``)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask, current_app, g, request
+from flask_login import LoginManager, UserMixin, current_user
+
+from docservice.domain import Principal
+from docservice.errors import AuthenticationFailed
+from docservice.services import tokens, users
+from docservice.services.context import Context
+
+SESSION_LIFETIME = timedelta(hours=12)
+
+
+class WebUser(UserMixin):
+    """The signed-in account as the pages need it."""
+
+    def __init__(self, account: dict[str, Any]) -> None:
+        self.id = account["user_id"]
+        self.email: str = account["email"]
+        self.name: str = account["name"]
+        self.role: str = account["role"]
+        self.teams: list[str] = account["teams"]
+        self.language: str | None = account["language"]
+        self.principal: Principal = account["principal"]
+
+    @property
+    def is_admin(self) -> bool:
+        return self.principal.is_admin
+
+    @property
+    def can_upload(self) -> bool:
+        return self.principal.can_upload
+
+
+def app_context() -> Context:
+    ctx: Context = current_app.extensions["docservice"]
+    return ctx
+
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def current_principal() -> Principal:
+    """The caller's principal. Raises AuthenticationFailed when nobody is signed in."""
+    if "principal" in g:
+        principal: Principal = g.principal
+        return principal
+    raw = bearer_token()
+    if raw is not None:
+        g.principal = tokens.principal_for_token(app_context(), raw)
+        g.via_token = True
+        return g.principal
+    if current_user.is_authenticated:
+        g.principal = current_user.principal
+        return g.principal
+    raise AuthenticationFailed("sign in or send an API token (Authorization: Bearer ...)")
+
+
+def init_app(app: Flask, ctx: Context) -> None:
+    manager = LoginManager()
+    manager.login_view = "ui.login"
+    manager.init_app(app)
+    app.config.setdefault("PERMANENT_SESSION_LIFETIME", SESSION_LIFETIME)
+    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+
+    @manager.user_loader
+    def load_user(user_id: str) -> WebUser | None:
+        account = users.account(ctx, int(user_id)) if user_id.isdigit() else None
+        return WebUser(account) if account is not None else None

@@ -1,0 +1,126 @@
+"""Form fields as the services take them: metadata, grants, uploaded files, downloads."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from datetime import date
+from typing import Any
+from urllib.parse import quote
+
+from flask import Response, request
+from werkzeug.datastructures import FileStorage
+from werkzeug.routing import IntegerConverter, Map
+
+from docservice.errors import InvalidInput
+from docservice.services.documents import DocumentMeta
+
+MAX_ID = 2**53  # ids beyond any row, kept inside every database's integer range
+_SPLIT = re.compile(r"[,，;\n]+")
+PERMISSION_WORDS = ("read", "write")
+
+
+def split_list(raw: str | None) -> list[str]:
+    return [item.strip() for item in _SPLIT.split(raw or "") if item.strip()]
+
+
+def parse_grants(raw: str | None) -> list[tuple[str, str]]:
+    """``alice@example.com:write, sales`` -> [("alice@example.com", "write"), ("sales", "read")]."""
+    grants = []
+    for item in split_list(raw):
+        who, _, permission = item.rpartition(":")
+        if permission.strip().lower() in PERMISSION_WORDS and who.strip():
+            grants.append((who.strip(), permission.strip().lower()))
+        else:
+            grants.append((item, "read"))
+    return grants
+
+
+def optional_int(raw: str | None, name: str) -> int | None:
+    if raw is None or not str(raw).strip():
+        return None
+    try:
+        value = int(str(raw).strip())
+    except ValueError as exc:
+        raise InvalidInput(f"{name} must be a number") from exc
+    if not 0 <= value <= MAX_ID:
+        raise InvalidInput(f"{name} is out of range")
+    return value
+
+
+def id_list(raw: str) -> list[int]:
+    """``1,2,3`` as ids; anything that cannot be an id is left out."""
+    return [int(part) for part in raw.split(",")
+            if part.strip().isdigit() and int(part) <= MAX_ID]
+
+
+class IdConverter(IntegerConverter):
+    """``<id:name>`` in routes: a positive integer no larger than MAX_ID (else 404)."""
+
+    def __init__(self, url_map: Map) -> None:
+        super().__init__(url_map, min=1, max=MAX_ID)
+
+
+def optional_date(raw: str | None, name: str) -> date | None:
+    if not raw or not raw.strip():
+        return None
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError as exc:
+        raise InvalidInput(f"{name} must be a date like 2025-12-31") from exc
+
+
+def _blank_to_none(raw: str | None) -> str | None:
+    return raw.strip() if raw and raw.strip() else None
+
+
+def meta_from_form(form: Mapping[str, str]) -> DocumentMeta:
+    """Upload metadata from form fields (the upload page and ``POST /api/v1/documents``)."""
+    return DocumentMeta(
+        title=_blank_to_none(form.get("title")),
+        category=(form.get("category") or "other").strip(),
+        subtype=_blank_to_none(form.get("subtype")),
+        tags=tuple(split_list(form.get("tags"))),
+        product=_blank_to_none(form.get("product")),
+        customer=_blank_to_none(form.get("customer")),
+        visibility=(form.get("visibility") or "team").strip(),
+        team_id=optional_int(form.get("team_id"), "team_id"),
+        expires_on=optional_date(form.get("expires_on"), "expires_on"),
+        review_by=optional_date(form.get("review_by"), "review_by"),
+        acl=tuple(parse_grants(form.get("grants"))))
+
+
+def changes_from_form(form: Mapping[str, str], *, with_permissions: bool) -> dict[str, Any]:
+    """Metadata edits from the document page form."""
+    changes: dict[str, Any] = {
+        "title": form.get("title", ""), "category": form.get("category", "other"),
+        "subtype": form.get("subtype") or None, "tags": split_list(form.get("tags")),
+        "product": form.get("product") or None, "customer": form.get("customer") or None,
+        "status": form.get("status") or "active",
+        "expires_on": form.get("expires_on") or "", "review_by": form.get("review_by") or ""}
+    if with_permissions:
+        changes["visibility"] = form.get("visibility", "team")
+        changes["team_id"] = form.get("team_id") or None
+        changes["acl"] = parse_grants(form.get("grants"))
+    return changes
+
+
+def uploaded_file(field: str = "file") -> FileStorage:
+    """The uploaded file; werkzeug spools it to disk, the blob store reads it in chunks."""
+    upload = request.files.get(field)
+    if upload is None or not upload.filename:
+        raise InvalidInput(f"send the file as multipart/form-data field {field!r}")
+    return upload
+
+
+def file_response(view: Mapping[str, Any], chunks: Iterator[bytes]) -> Response:
+    """A streamed download with the original (possibly Chinese) file name."""
+    filename = str(view["filename"])
+    fallback = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
+    response = Response(chunks, mimetype=str(view.get("media_type") or
+                                             "application/octet-stream"))
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}")
+    response.headers["Content-Length"] = str(view["size"])
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

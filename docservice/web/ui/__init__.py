@@ -1,0 +1,14 @@
+"""Pages for people; each module adds its routes to the one ``ui`` blueprint."""
+
+from docservice.web.ui import (  # noqa: F401  (routes)
+    account,
+    admin,
+    customers,
+    document_pages,
+    search_page,
+    share_pages,
+    upload_page,
+)
+from docservice.web.ui.blueprint import bp
+
+__all__ = ["bp"]

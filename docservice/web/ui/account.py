@@ -1,0 +1,82 @@
+"""Signing in and out, the language switch and the account page with API tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, make_response, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from docservice.errors import AuthenticationFailed, InvalidInput
+from docservice.services import logins, tokens, users
+from docservice.web.auth import WebUser
+from docservice.web.i18n import COOKIE, LANGUAGES, gettext
+from docservice.web.ui.blueprint import bp, ctx, principal, safe_next
+
+ONE_YEAR = 365 * 24 * 3600
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    next_url = safe_next(request.values.get("next"))
+    if request.method == "GET":
+        if current_user.is_authenticated:
+            return redirect(next_url)
+        return render_template("login.html", next=next_url, email="")
+    email = request.form.get("email", "")
+    try:
+        found = logins.log_in(ctx(), email, request.form.get("password", ""),
+                              request.remote_addr or "unknown")
+    except AuthenticationFailed as exc:
+        return render_template("login.html", next=next_url, email=email,
+                               error=exc.message), exc.http_status
+    account = users.account(ctx(), found.user_id or 0)
+    if account is None:
+        return render_template("login.html", next=next_url, email=email,
+                               error="wrong e-mail or password"), 401
+    session.permanent = True
+    login_user(WebUser(account))
+    return redirect(next_url)
+
+
+@bp.post("/logout")
+def logout() -> Any:
+    logout_user()
+    session.clear()
+    flash(gettext("You are signed out."), "info")
+    return redirect(url_for("ui.login"))
+
+
+@bp.post("/language")
+def language() -> Any:
+    chosen = request.form.get("lang", "")
+    if chosen not in LANGUAGES:
+        raise InvalidInput(f"language must be one of {', '.join(LANGUAGES)}")
+    if current_user.is_authenticated:
+        users.set_language(ctx(), principal(), chosen)
+    response = make_response(redirect(safe_next(request.form.get("next"))))
+    response.set_cookie(COOKIE, chosen, max_age=ONE_YEAR, samesite="Lax", httponly=True)
+    return response
+
+
+def _account_page(new_token: str | None = None) -> Any:
+    return render_template("account.html", tokens=tokens.list_tokens(ctx(), principal()),
+                           new_token=new_token)
+
+
+@bp.get("/account")
+def account() -> Any:
+    return _account_page()
+
+
+@bp.post("/account/tokens")
+def create_token() -> Any:
+    _token_id, raw = tokens.create_token(ctx(), principal(), request.form.get("name", ""))
+    return _account_page(new_token=raw)
+
+
+@bp.post("/account/tokens/<id:token_id>/revoke")
+def revoke_token(token_id: int) -> Any:
+    tokens.revoke_token(ctx(), principal(), token_id)
+    flash(gettext("Token revoked."), "info")
+    return redirect(url_for("ui.account"))

@@ -1,0 +1,54 @@
+"""Admin pages (users and teams) and the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import redirect, render_template, request, url_for
+
+from docservice.services import auditlog, users
+from docservice.web.forms import optional_date, optional_int
+from docservice.web.ui.blueprint import attempt, bp, ctx, principal
+
+
+@bp.get("/admin/users")
+def admin_users() -> Any:
+    return render_template("admin_users.html", users=users.list_users(ctx(), principal()),
+                           teams=users.list_teams(ctx()))
+
+
+@bp.post("/admin/users")
+def create_user() -> Any:
+    form = request.form
+    attempt(lambda: users.create_user(
+        ctx(), principal(), form.get("email", ""), form.get("role", "viewer"),
+        form.getlist("teams"), form.get("password", ""), form.get("name", "")), "User created.")
+    return redirect(url_for("ui.admin_users"))
+
+
+@bp.post("/admin/users/<id:user_id>")
+def update_user(user_id: int) -> Any:
+    form = request.form
+    attempt(lambda: users.update_user(ctx(), principal(), user_id, role=form.get("role"),
+                                      active=form.get("active") == "1",
+                                      teams=form.getlist("teams")), "Saved.")
+    return redirect(url_for("ui.admin_users"))
+
+
+@bp.post("/admin/teams")
+def create_team() -> Any:
+    attempt(lambda: users.create_team(ctx(), principal(), request.form.get("name", "")),
+            "Team created.")
+    return redirect(url_for("ui.admin_users"))
+
+
+@bp.get("/audit")
+def audit() -> Any:
+    args = request.args
+    wanted = auditlog.AuditFilter(
+        actor=args.get("actor") or None,
+        document_id=optional_int(args.get("document_id"), "document_id"),
+        action=args.get("action") or None, since=optional_date(args.get("since"), "since"),
+        until=optional_date(args.get("until"), "until"))
+    return render_template("audit.html", events=auditlog.query_events(ctx(), principal(), wanted),
+                           actions=auditlog.ACTIONS, filters=args)

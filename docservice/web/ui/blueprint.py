@@ -1,0 +1,51 @@
+"""The ``ui`` blueprint: Jinja pages for people; signing in is needed except where noted."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, flash, redirect, request, url_for
+from flask_login import current_user
+
+from docservice.domain import Principal
+from docservice.errors import Conflict, InvalidInput
+from docservice.services.context import Context
+from docservice.web.auth import app_context, current_principal
+from docservice.web.i18n import gettext
+
+bp = Blueprint("ui", __name__)
+PUBLIC_ENDPOINTS = {"ui.login", "ui.language", "ui.share", "ui.share_download"}
+
+
+@bp.before_request
+def require_login() -> Any:
+    if request.endpoint in PUBLIC_ENDPOINTS or current_user.is_authenticated:
+        return None
+    return redirect(url_for("ui.login", next=request.full_path.rstrip("?")))
+
+
+def ctx() -> Context:
+    return app_context()
+
+
+def principal() -> Principal:
+    return current_principal()
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """Only same-site paths: a login link must not send people elsewhere."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+def attempt(action: Callable[[], object], done: str) -> bool:
+    """Run a form's action; say what went wrong (bad input, a clash) or that it worked."""
+    try:
+        action()
+    except (InvalidInput, Conflict) as exc:
+        flash(gettext(exc.message), "error")
+        return False
+    flash(gettext(done), "info")
+    return True

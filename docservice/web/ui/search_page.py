@@ -1,0 +1,44 @@
+"""The search page: one query box, hits with snippets, facets, sorting and paging."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import render_template, request
+
+from docservice.errors import InvalidInput, ServiceUnavailable
+from docservice.web.results import search_payload
+from docservice.web.ui.blueprint import bp
+
+PAGE_SIZE = 10
+
+
+def page_number() -> int:
+    raw = request.args.get("page", "1")
+    return max(1, int(raw)) if raw.isdigit() else 1
+
+
+def run_search(query: str, page: int, *, sort: str, all_versions: bool,
+               ) -> tuple[dict[str, Any] | None, str | None, int]:
+    """The results, or the message saying what went wrong, and the HTTP status."""
+    try:
+        payload = search_payload(query, all_versions=all_versions, limit=PAGE_SIZE,
+                                 offset=(page - 1) * PAGE_SIZE, sort=sort)
+    except InvalidInput as exc:
+        return None, exc.message, 400
+    except ServiceUnavailable as exc:
+        return None, exc.message, 503
+    return payload, None, 200
+
+
+@bp.get("/")
+def search() -> Any:
+    query = request.args.get("q", "").strip()
+    sort = request.args.get("sort", "relevance")
+    all_versions = request.args.get("all") == "1"
+    page = page_number()
+    result, error, status = None, None, 200
+    if query:
+        result, error, status = run_search(query, page, sort=sort, all_versions=all_versions)
+    return render_template("search.html", q=query, sort=sort, all_versions=all_versions,
+                           page=page, page_size=PAGE_SIZE, result=result, error=error), status

@@ -1,0 +1,21 @@
+"""The upload page; the files themselves go to ``POST /api/v1/documents`` from the browser."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import render_template
+
+from docservice.domain import SUBTYPES, Category, Visibility
+from docservice.services import customers, users
+from docservice.web.ui.blueprint import bp, ctx
+
+
+@bp.get("/upload")
+def upload() -> Any:
+    return render_template("upload.html", categories=[c.value for c in Category],
+                           subtypes={c.value: SUBTYPES[c] for c in Category},
+                           visibilities=[v.value for v in Visibility],
+                           customers=customers.list_customers(ctx()),
+                           teams=users.list_teams(ctx()),
+                           limit_mb=ctx().settings.max_upload_mb)

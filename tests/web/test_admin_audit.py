@@ -1,0 +1,93 @@
+"""Admin pages for users and teams; the audit log for admins and owners."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from tests.web.conftest import PASSWORD, Browser, Web, text_of
+
+
+def test_admins_create_teams_and_users_who_can_then_sign_in(web: Web, admin: Browser) -> None:
+    assert admin.post("/admin/teams", {"name": "service"}).status_code == 302
+    admin.post("/admin/users", {"email": "erin@example.com", "name": "Erin", "role": "editor",
+                                "teams": ["service"], "password": PASSWORD})
+    page = text_of(admin.get("/admin/users"))
+    assert "erin@example.com" in page and "service" in page
+    assert web.signed_in("erin@example.com").get("/upload").status_code == 200
+
+
+def test_admins_change_roles_teams_and_disable_accounts(web: Web, admin: Browser) -> None:
+    bob_id = next(u["user_id"] for u in _users(admin) if u["email"] == "bob@example.com")
+    admin.post(f"/admin/users/{bob_id}", {"role": "editor", "teams": ["marketing"],
+                                          "active": "1"})
+    bob = next(u for u in _users(admin) if u["email"] == "bob@example.com")
+    assert bob["role"] == "editor" and bob["teams"] == ["marketing"]
+    signed_in = web.signed_in("bob@example.com")
+    admin.post(f"/admin/users/{bob_id}", {"role": "editor", "teams": ["marketing"]})
+    assert signed_in.get("/").status_code == 302  # the open session ends with the account
+    assert web.browser().login("bob@example.com").status_code == 401
+
+
+def _users(admin: Browser) -> list[dict[str, object]]:
+    from docservice.services import users
+
+    return users.list_users(admin.client.application.extensions["docservice"],
+                            _admin_principal(admin))
+
+
+def _admin_principal(admin: Browser):  # type: ignore[no-untyped-def]
+    from docservice.services import accounts
+
+    return accounts.principal_for(admin.client.application.extensions["docservice"],
+                                  "admin@example.com")
+
+
+def test_admin_form_errors_are_shown(web: Web, admin: Browser) -> None:
+    admin_id = next(u["user_id"] for u in _users(admin) if u["email"] == "admin@example.com")
+    demote = admin.post(f"/admin/users/{admin_id}", {"role": "viewer", "active": "1"},
+                        follow_redirects=True)
+    assert "cannot demote or disable your own account" in text_of(demote)
+    dup = admin.post("/admin/users", {"email": "alice@example.com", "role": "viewer",
+                                      "password": PASSWORD}, follow_redirects=True)
+    assert "already exists" in text_of(dup)
+    short = admin.post("/admin/users", {"email": "new@example.com", "role": "viewer",
+                                        "password": "short"}, follow_redirects=True)
+    assert "at least 8 characters" in text_of(short)
+    assert admin.post("/admin/users/9999", {"role": "viewer"}).status_code == 404
+
+
+def test_only_admins_manage_users(alice: Browser) -> None:
+    assert alice.get("/admin/users").status_code == 403
+    assert alice.post("/admin/teams", {"name": "x"}).status_code == 403
+    assert "Users &amp; teams" not in text_of(alice.get("/"))
+
+
+def test_audit_log_admins_see_all_owners_their_documents(web: Web, alice: Browser,
+                                                         carol: Browser, admin: Browser) -> None:
+    mine = alice.upload("alice.txt", b"alice's doc", visibility="org")
+    theirs = carol.upload("carol.txt", b"carol's doc", visibility="org")
+    alice.get(f"/d/{theirs['document_id']}")
+    alice.get(f"/v/{mine['version_id']}/download")
+    everything = text_of(admin.get("/audit"))
+    assert "carol.txt" in everything and "alice.txt" in everything
+    own = alice.get("/api/v1/audit").get_json()
+    assert {e["document_id"] for e in own} == {mine["document_id"]}
+    assert {"upload", "download"} <= {e["action"] for e in own}
+    carols = carol.get("/api/v1/audit").get_json()
+    assert {e["actor"] for e in carols if e["action"] == "view"} == {"alice@example.com"}
+
+
+def test_audit_log_filters(web: Web, alice: Browser, admin: Browser) -> None:
+    doc = alice.upload("f.txt", b"f")
+    alice.get(f"/d/{doc['document_id']}")
+    views = admin.get("/api/v1/audit?action=view&actor=alice").get_json()
+    assert views and all(e["action"] == "view" for e in views)
+    today = date.today()
+    assert admin.get(f"/api/v1/audit?since={today - timedelta(days=1)}&until={today}"
+                     ).get_json()
+    assert admin.get(f"/api/v1/audit?since={today + timedelta(days=2)}").get_json() == []
+    page = text_of(admin.get(f"/audit?document_id={doc['document_id']}&action=upload"))
+    assert "f.txt" in page and "alice@example.com" in page
+    assert admin.get("/api/v1/audit?action=explode").status_code == 400
+    assert admin.get("/api/v1/audit?since=yesterday").status_code == 400
+    assert admin.get("/api/v1/audit?limit=0").status_code == 400

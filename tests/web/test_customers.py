@@ -1,0 +1,63 @@
+"""Customers: list, create, edit, and each customer's documents with facets."""
+
+from __future__ import annotations
+
+from tests.web.conftest import Browser, Web, text_of
+
+
+def test_editors_create_and_edit_customers_and_see_their_documents(
+        web: Web, alice: Browser) -> None:
+    created = alice.post("/customers", {"name": "Acme Corp", "type": "current",
+                                        "industry": "Manufacturing", "region": "EMEA",
+                                        "stage": "negotiation"})
+    assert created.status_code == 302
+    customer_url = created.location
+    outcome = alice.upload("acme-quote.txt", b"quotation for Acme", customer="Acme Corp",
+                           category="customer")
+    web.settle(outcome["version_id"])
+    page = text_of(alice.get(customer_url))
+    assert "Acme Corp" in page and "Manufacturing" in page and "acme-quote" in page
+    assert 'data-facet="industry"' in page and "Manufacturing" in page
+    alice.post(customer_url, {"name": "Acme Corp", "type": "current", "industry": "Retail",
+                              "region": "EMEA", "stage": "purchased"})
+    facets = alice.get(f"/api/v1/customers/{customer_url.rsplit('/', 1)[1]}/documents"
+                       ).get_json()["facets"]
+    assert facets["industry"] == {"retail": 1} or "Retail" in str(facets["industry"])
+    assert facets["stage"] and "purchased" in str(facets["stage"])
+    listing = text_of(alice.get("/customers"))
+    assert "Acme Corp" in listing and "purchased" in listing
+
+
+def test_customer_documents_are_trimmed_by_permission(web: Web, alice: Browser,
+                                                      carol: Browser) -> None:
+    alice.post("/customers", {"name": "Globex", "type": "prospect", "stage": "contact"})
+    outcome = alice.upload("globex-contract.txt", b"signed contract", customer="Globex",
+                           visibility="team")
+    web.settle(outcome["version_id"])
+    customer_id = alice.get("/api/v1/customers").get_json()[0]["customer_id"]
+    assert "globex-contract" in text_of(alice.get(f"/customers/{customer_id}"))
+    page = text_of(carol.get(f"/customers/{customer_id}"))
+    assert "globex-contract" not in page and "No documents you may read" in page
+
+
+def test_customer_errors(web: Web, alice: Browser, bob: Browser) -> None:
+    assert bob.post("/customers", {"name": "Initech"}).status_code == 403
+    assert 'name="industry"' not in text_of(bob.get("/customers"))
+    bad = alice.post("/customers", {"name": "Initech", "type": "friend"}, follow_redirects=True)
+    assert "customer type must be one of" in text_of(bad)
+    alice.post("/customers", {"name": "Initech", "type": "prospect", "stage": "contact"})
+    again = alice.post("/customers", {"name": "initech", "type": "prospect",
+                                      "stage": "contact"}, follow_redirects=True)
+    assert "already exists" in text_of(again)
+    assert alice.get("/customers/9999").status_code == 404
+    empty = alice.api("POST", "/api/v1/customers", json={"name": ""})
+    assert empty.status_code == 400
+    assert alice.api("PATCH", "/api/v1/customers/9999", json={"stage": "intent"}
+                     ).status_code == 404
+
+
+def test_upload_and_edit_forms_offer_the_customer_list(web: Web, alice: Browser) -> None:
+    alice.post("/customers", {"name": "Umbrella", "type": "prospect", "stage": "intent"})
+    assert '<option value="Umbrella">' in text_of(alice.get("/upload"))
+    doc_id = alice.upload("u.txt", b"umbrella")["document_id"]
+    assert '<option value="Umbrella"' in text_of(alice.get(f"/d/{doc_id}"))

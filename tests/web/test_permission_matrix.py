@@ -1,0 +1,183 @@
+"""Every role in two teams, plus a share-link visitor, against every visibility, over every
+read path: one cell per (person, document, path). Any leak or wrong denial fails the test."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+
+from docservice.services import accounts
+from tests.web.conftest import PASSWORD, Browser, Web, text_of
+
+OWNER = "editor.n@example.com"
+PEOPLE = {  # email: (role, team)
+    "admin.n@example.com": ("admin", "north"), OWNER: ("editor", "north"),
+    "editor2.n@example.com": ("editor", "north"), "viewer.n@example.com": ("viewer", "north"),
+    "admin.s@example.com": ("admin", "south"), "editor.s@example.com": ("editor", "south"),
+    "viewer.s@example.com": ("viewer", "south"),
+}
+NORTH = {email for email, (_, team) in PEOPLE.items() if team == "north"}
+ADMINS = {"admin.n@example.com", "admin.s@example.com"}
+SOUTH = {email for email, (_, team) in PEOPLE.items() if team == "south"}
+VISITOR = "share-link visitor"
+# visibility -> (upload fields, who may read); the readers are written out, not computed.
+DOCUMENTS: dict[str, tuple[dict[str, str], set[str]]] = {
+    "private": ({"visibility": "private"}, {OWNER, *ADMINS}),
+    "team": ({"visibility": "team"}, {*NORTH, *ADMINS}),
+    "org": ({"visibility": "org"}, set(PEOPLE)),
+    "customuser": ({"visibility": "custom", "grants": "viewer.s@example.com:read"},
+                   {OWNER, *ADMINS, "viewer.s@example.com"}),
+    "customteam": ({"visibility": "custom", "grants": "south:read"}, {OWNER, *ADMINS, *SOUTH}),
+}
+SHARED = "private"  # the visitor holds a link to this document only
+
+
+@dataclass
+class Doc:
+    name: str
+    document_id: int
+    version_id: int
+    body: bytes
+
+    @property
+    def marker(self) -> str:
+        return f"zq{self.name}"
+
+    @property
+    def tag(self) -> str:
+        return f"tag-{self.name}"
+
+    @property
+    def product(self) -> str:
+        return f"prod-{self.name}"
+
+
+@dataclass
+class World:
+    web: Web
+    docs: list[Doc]
+    customer_id: int
+    share_path: str
+    browsers: dict[str, Browser] = field(default_factory=dict)
+
+
+def _build(web: Web) -> World:
+    accounts.create_team(web.ctx, "north")
+    accounts.create_team(web.ctx, "south")
+    for email, (role, team) in PEOPLE.items():
+        accounts.create_user(web.ctx, email, role, teams=[team], password=PASSWORD)
+    owner = web.signed_in(OWNER)
+    owner.api("POST", "/api/v1/customers", json={"name": "MatrixCo", "industry": "Rail"})
+    docs = []
+    for name, (fields, _readers) in DOCUMENTS.items():
+        body = f"matrixcommon zq{name} clause".encode()
+        outcome = owner.upload(f"matrix-{name}.txt", body, customer="MatrixCo",
+                               product=f"prod-{name}", tags=f"tag-{name}", **fields)
+        docs.append(Doc(name, outcome["document_id"], outcome["version_id"], body))
+    web.settle(*(doc.version_id for doc in docs))
+    shared = next(doc for doc in docs if doc.name == SHARED)
+    link = owner.api("POST", f"/api/v1/documents/{shared.document_id}/shares", json={})
+    customer_id = owner.get("/api/v1/customers").get_json()[0]["customer_id"]
+    world = World(web, docs, customer_id, link.get_json()["url"].replace("http://localhost", ""))
+    world.browsers = {email: web.signed_in(email) for email in PEOPLE}
+    world.browsers[VISITOR] = web.browser()
+    return world
+
+
+# Read paths: each answers "did this person get to see this document?"
+Path = Callable[[Browser, World, Doc], bool]
+
+
+def _ok(browser: Browser, url: str) -> bool:
+    response = browser.get(url)
+    assert response.status_code in (200, 302, 400, 401, 404), (url, response.status_code)
+    return response.status_code == 200
+
+
+def _json_ids(browser: Browser, url: str, key: str = "document_id") -> set[int]:
+    response = browser.get(url)
+    if response.status_code != 200:
+        return set()
+    body = response.get_json()
+    rows = body["hits"] if "hits" in body else body["versions"]
+    return {row[key] for row in rows}
+
+
+def _search_page(browser: Browser) -> str:
+    response = browser.get("/?q=matrixcommon")
+    return text_of(response) if response.status_code == 200 else ""
+
+
+PATHS: dict[str, Path] = {
+    "search page hit": lambda b, w, d: f'data-document-id="{d.document_id}"' in _search_page(b),
+    "search page snippet": lambda b, w, d: d.marker in _search_page(b),
+    "search page facet": lambda b, w, d: f">{d.tag}</a>" in _search_page(b),
+    "api search hit": lambda b, w, d: d.document_id in _json_ids(
+        b, "/api/v1/search?q=matrixcommon&limit=100"),
+    "api search snippet": lambda b, w, d: d.marker in (
+        b.get("/api/v1/search?q=matrixcommon").get_data(as_text=True)),
+    "api facet count": lambda b, w, d: d.tag in str(
+        (b.get("/api/v1/search?q=matrixcommon").get_json() or {}).get("facets", {})),
+    "api older versions": lambda b, w, d: d.document_id in _json_ids(
+        b, "/api/v1/search?q=matrixcommon&all_versions=true"),
+    "document page": lambda b, w, d: _ok(b, f"/d/{d.document_id}"),
+    "text preview page": lambda b, w, d: d.marker in text_of(b.get(
+        f"/d/{d.document_id}?v={d.version_id}")),
+    "text preview redirect": lambda b, w, d: b.get(f"/v/{d.version_id}/text").status_code
+    == 302 and "/d/" in b.get(f"/v/{d.version_id}/text").location,
+    "download page": lambda b, w, d: b.get(f"/v/{d.version_id}/download").data == d.body,
+    "latest link": lambda b, w, d: b.get(f"/d/{d.document_id}/latest").data == d.body,
+    "customer page": lambda b, w, d: f'data-document-id="{d.document_id}"' in text_of(
+        b.get(f"/customers/{w.customer_id}")),
+    "api customer documents": lambda b, w, d: d.document_id in _json_ids(
+        b, f"/api/v1/customers/{w.customer_id}/documents"),
+    "api document": lambda b, w, d: _ok(b, f"/api/v1/documents/{d.document_id}"),
+    "api versions": lambda b, w, d: _ok(b, f"/api/v1/documents/{d.document_id}/versions"),
+    "api version": lambda b, w, d: _ok(b, f"/api/v1/versions/{d.version_id}"),
+    "api text": lambda b, w, d: d.marker in b.get(
+        f"/api/v1/versions/{d.version_id}/text").get_data(as_text=True),
+    "api download": lambda b, w, d: b.get(f"/api/v1/versions/{d.version_id}/download"
+                                          ).data == d.body,
+    "api latest": lambda b, w, d: _ok(b, f"/api/v1/documents/{d.document_id}/latest"),
+    "api latest download": lambda b, w, d: b.get(
+        f"/api/v1/documents/{d.document_id}/latest/download").data == d.body,
+    "api latest by product": lambda b, w, d: _ok(b, f"/api/v1/latest?product={d.product}"),
+    "api ingestion state": lambda b, w, d: d.version_id in _json_ids(
+        b, f"/api/v1/ingestion?version_ids={','.join(str(x.version_id) for x in w.docs)}",
+        "version_id"),
+}
+SHARE_PATHS: dict[str, Path] = {
+    "share page": lambda b, w, d: d.marker in text_of(b.get(w.share_path))
+    or f"matrix-{d.name}" in text_of(b.get(w.share_path)),
+    "share download": lambda b, w, d: b.get(w.share_path + "/download").data == d.body,
+}
+
+
+def _expected(person: str, doc: Doc, path: str) -> bool:
+    if person == VISITOR:
+        return path in SHARE_PATHS and doc.name == SHARED
+    return doc.name in DOCUMENTS and person in DOCUMENTS[doc.name][1]
+
+
+@pytest.mark.slow
+def test_permission_matrix(web: Web) -> None:
+    world = _build(web)
+    leaks, denials, cells = [], [], 0
+    for person, browser in world.browsers.items():
+        paths = {**PATHS, **SHARE_PATHS} if person == VISITOR else PATHS
+        for doc in world.docs:
+            for path_name, path in paths.items():
+                cells += 1
+                seen, allowed = path(browser, world, doc), _expected(person, doc, path_name)
+                if seen and not allowed:
+                    leaks.append((person, doc.name, path_name))
+                elif allowed and not seen:
+                    denials.append((person, doc.name, path_name))
+    print(f"\npermission matrix: {cells} cells, {len(leaks)} leaks, "
+          f"{len(denials)} wrong denials")
+    assert cells == len(PEOPLE) * len(DOCUMENTS) * len(PATHS) + len(DOCUMENTS) * (
+        len(PATHS) + len(SHARE_PATHS))
+    assert leaks == [], leaks
+    assert denials == [], denials

@@ -1,0 +1,80 @@
+"""The search page: hits with facts and snippets, facets as filters, paging, states."""
+
+from __future__ import annotations
+
+import io
+
+from tests.factories import pdf_bytes
+from tests.web.conftest import Browser, Web, text_of
+
+
+def _library(web: Web, alice: Browser) -> dict[str, int]:
+    uploads = {
+        "prices": alice.upload("price-list-2024.txt", b"Pricing sheet 2024\nRouter AX-200 1260",
+                               category="product", subtype="price_list", tags="emea",
+                               visibility="org"),
+        "contract": alice.upload("acme-msa.pdf", pdf_bytes([
+            "Master services agreement", "Liquidated damages shall not exceed ten percent"]),
+            category="contract", subtype="signed", customer="Acme Corp", visibility="team"),
+        "manual": alice.upload("router-guide.txt", b"AX-200 router user guide 2023",
+                               category="product", subtype="manual", visibility="org"),
+    }
+    web.settle(*(outcome["version_id"] for outcome in uploads.values()))
+    return {name: outcome["document_id"] for name, outcome in uploads.items()}
+
+
+def test_a_hit_shows_title_category_version_date_type_customer_snippet_and_page(
+        web: Web, alice: Browser) -> None:
+    ids = _library(web, alice)
+    page = text_of(alice.get("/?q=liquidated+damages"))
+    assert f'data-document-id="{ids["contract"]}"' in page
+    assert "acme-msa" in page and "PDF" in page and "Acme Corp" in page
+    assert "v1" in page and "page 2" in page
+    assert "<mark>Liquidated</mark>" in page or "<mark>liquidated</mark>" in page.lower()
+    assert "signed" in page
+
+
+def test_facets_count_and_filter_and_the_filter_chip_removes_itself(
+        web: Web, alice: Browser) -> None:
+    ids = _library(web, alice)
+    page = text_of(alice.get("/?q=AX-200"))
+    assert 'data-facet="category"' in page and "q=AX-200+subtype" not in page
+    filtered = text_of(alice.get("/?q=AX-200+category:product+tag:emea"))
+    assert f'data-document-id="{ids["prices"]}"' in filtered
+    assert f'data-document-id="{ids["manual"]}"' not in filtered
+    assert 'class="chip" href="/?q=AX-200+tag:emea"' in filtered
+
+
+def test_no_results_says_what_to_try(web: Web, alice: Browser) -> None:
+    _library(web, alice)
+    page = text_of(alice.get("/?q=zeppelin"))
+    assert "No documents match" in page and "Include older versions" in page
+
+
+def test_a_malformed_query_explains_itself(alice: Browser) -> None:
+    response = alice.get("/?q=year:someday")
+    assert response.status_code == 400
+    assert "year:someday is not a year" in text_of(response)
+
+
+def test_the_empty_page_offers_examples(alice: Browser) -> None:
+    page = text_of(alice.get("/"))
+    assert "What are you looking for?" in page and "pricing sheet 2024" in page
+
+
+def test_paging_sorting_and_older_versions(web: Web, alice: Browser) -> None:
+    first = alice.upload("offer.txt", b"quotation alpha 1")
+    web.settle(first["version_id"])
+    for number in range(2, 13):
+        outcome = alice.upload(f"offer-{number}.txt", f"quotation beta {number}".encode())
+        web.settle(outcome["version_id"])
+    page_one = text_of(alice.get("/?q=quotation&sort=date"))
+    assert "Page 1 of 2" in page_one and 'rel="next"' in page_one
+    assert "sort=date" in page_one.split('rel="next"')[0].rsplit("href=", 1)[1]
+    page_two = text_of(alice.get("/?q=quotation&sort=date&page=2"))
+    assert 'rel="prev"' in page_two and page_two.count('class="hit"') == 2
+    newer = alice.api("POST", f"/api/v1/documents/{first['document_id']}/versions",
+                      data={"file": (io.BytesIO(b"quotation gamma"), "offer.txt")})
+    web.settle(newer.get_json()["version_id"])
+    assert "· older version" not in text_of(alice.get("/?q=alpha"))
+    assert "· older version" in text_of(alice.get("/?q=alpha&all=1"))
