@@ -372,15 +372,19 @@ def status(state: State, as_json: bool) -> None:
     counts = ingestion.state_counts(ctx)
     working = ingestion.in_progress(ctx)
     failed = ingestion.failures(ctx, 20)
+    ocr = ingestion.ocr_warning(ctx)
 
     def text() -> str:
         lines = [f"{name}: {count}" for name, count in counts.items()]
+        if ocr:
+            lines.append(f"warning: {ocr}")
         lines += [f"working: {row['file']} {row['state']} {row['progress'] or ''}"
                   for row in working]
         lines += [f"failed: {row['file']}: {row['reason']}" for row in failed]
         return "\n".join(lines)
 
-    emit({"states": counts, "in_progress": working, "failures": failed}, as_json, text)
+    emit({"states": counts, "in_progress": working, "failures": failed, "ocr_warning": ocr},
+         as_json, text)
 
 
 @main.command()

@@ -8,6 +8,7 @@ PACKAGES=(
   postgresql          # server binaries in /usr/lib/postgresql/15/bin (we run our own cluster)
   redis-server
   tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim
+  fonts-wqy-microhei  # CJK font the OCR tests draw their scans with
   chromium
   libzstd1            # native zstd for the search server
   unzip curl ca-certificates

@@ -10,11 +10,14 @@ is made of, so a child taken over by a hostile file cannot run code in the paren
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import multiprocessing
+import os
 import pickle
 import resource
+import signal
 import threading
 import time
 from multiprocessing import forkserver
@@ -26,6 +29,7 @@ from typing import Any
 from docservice.domain import ExtractedText
 from docservice.errors import ExtractionFailed
 from docservice.ingest.base import ProgressCallback
+from docservice.ingest.options import DEFAULT_OPTIONS, ExtractOptions
 from docservice.ingest.registry import EXTRACTOR_MODULES, Registry, default_registry
 
 log = logging.getLogger(__name__)
@@ -62,6 +66,7 @@ def extract_isolated(
     memory_mb: int,
     progress: ProgressCallback | None = None,
     registry: Registry | None = None,
+    options: ExtractOptions = DEFAULT_OPTIONS,
 ) -> ExtractedText:
     """What ``registry.extract`` returns, computed in a child process under limits.
 
@@ -69,6 +74,8 @@ def extract_isolated(
     runs past ``timeout_s`` seconds, needs more than ``memory_mb`` MB of address space,
     or dies. ``progress`` receives the child's progress reports. ``registry`` defaults to
     the default registry; another one must be picklable (module-level extract functions).
+    ``options`` (OCR, page and archive limits) go to the extractors as they are.
+    The memory limit applies to the child and to each OCR process it starts.
     Safe to call from several threads at once.
     """
     # Empty and unsupported files are answered here: no child needed to say so.
@@ -77,7 +84,7 @@ def extract_isolated(
     reader, writer = context.Pipe(duplex=False)
     child = context.Process(
         target=_child_main,
-        args=(writer, str(path), media_type, memory_mb, registry),
+        args=(writer, str(path), media_type, memory_mb, registry, options),
         name=f"extract {path.name}",
         daemon=True,
     )
@@ -88,12 +95,22 @@ def extract_isolated(
             return _await_result(reader, timeout_s, memory_mb, progress)
         finally:
             finished = not child.is_alive()
+            _kill_group(child.pid)  # OCR processes the child started die with it
             if not finished:
                 child.kill()
             child.join()
             if finished and child.exitcode:
                 log.warning("extraction of %s: child exited with %s", path.name, child.exitcode)
             child.close()
+
+
+def _kill_group(pid: int | None) -> None:
+    """Kill the process group the child leads, if it still has members."""
+    if pid is None:
+        return
+    # ESRCH: the child had not made its group yet, or the whole group is gone.
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)
 
 
 def start_isolation() -> None:
@@ -162,9 +179,15 @@ def _load(data: bytes) -> tuple[str, Any]:
 
 
 def _child_main(
-    conn: Connection, path: str, media_type: str, memory_mb: int, registry: Registry | None
+    conn: Connection,
+    path: str,
+    media_type: str,
+    memory_mb: int,
+    registry: Registry | None,
+    options: ExtractOptions,
 ) -> None:
     """Runs in the child: limits first, then the extraction, then one answer."""
+    os.setpgid(0, 0)  # a group of its own, so the parent can kill its OCR processes too
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
@@ -174,7 +197,9 @@ def _child_main(
 
     message: tuple[str, Any]
     try:
-        result = (registry or default_registry()).extract(Path(path), media_type, report)
+        result = (registry or default_registry()).extract(
+            Path(path), media_type, report, options
+        )
         message = ("ok", result)
     except MemoryError:
         message = ("memory", None)

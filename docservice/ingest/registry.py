@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import logging
 from collections.abc import Iterable
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -18,7 +19,10 @@ from docservice.domain import ExtractedText, file_kind
 from docservice.errors import ExtractionFailed, UnsupportedFileType
 from docservice.ingest.base import ExtractorSpec, ProgressCallback
 from docservice.ingest.extractors.common import PASSWORD_PROTECTED
-from docservice.ingest.sniff import PROTECTED_OOXML
+from docservice.ingest.metadata import detect_languages
+from docservice.ingest.options import DEFAULT_OPTIONS, ExtractOptions
+from docservice.ingest.sniff import DOCX, EPUB, PPTX, PROTECTED_OOXML, XLSX, ZIP
+from docservice.ingest.zipsafety import check_zip
 
 log = logging.getLogger(__name__)
 
@@ -29,10 +33,25 @@ EXTRACTOR_MODULES = (
     "docservice.ingest.extractors.spreadsheet",
     "docservice.ingest.extractors.plaintext",
     "docservice.ingest.extractors.webpage",
+    "docservice.ingest.extractors.images",
+    "docservice.ingest.extractors.ole",
+    "docservice.ingest.extractors.legacy_word",
+    "docservice.ingest.extractors.legacy_slides",
+    "docservice.ingest.extractors.legacy_sheet",
+    "docservice.ingest.extractors.opendocument",
+    "docservice.ingest.extractors.richtext",
+    "docservice.ingest.extractors.ebook",
+    "docservice.ingest.extractors.mail",
+    "docservice.ingest.extractors.archive",
 )
 """Modules exposing ``SPECS: tuple[ExtractorSpec, ...]``."""
 
 EMPTY_FILE = "the file is empty"
+ODF_PREFIX = "application/vnd.oasis.opendocument."
+ZIP_BASED = frozenset(
+    {DOCX, PPTX, XLSX, EPUB, ZIP}
+    | {ODF_PREFIX + kind for kind in ("text", "spreadsheet", "presentation")}
+)
 
 
 class Registry:
@@ -53,16 +72,26 @@ class Registry:
         return max(claims, key=lambda spec: spec.score, default=None)
 
     def extract(
-        self, path: Path, media_type: str, progress: ProgressCallback | None = None
+        self,
+        path: Path,
+        media_type: str,
+        progress: ProgressCallback | None = None,
+        options: ExtractOptions = DEFAULT_OPTIONS,
     ) -> ExtractedText:
-        """Text per page of the file at ``path``.
+        """Text per page of the file at ``path``, with its language(s) when it has text.
 
         Raises ExtractionFailed("the file is empty") for a zero-byte file,
         UnsupportedFileType for a type nobody reads, and ExtractionFailed with a plain
-        reason when the file cannot be read.
+        reason when the file cannot be read. ZIP-based files are checked for
+        decompression bombs before their extractor sees them.
         """
         spec = self.check(path, media_type)
-        return spec.extract(path, progress)
+        if _bare(media_type) in ZIP_BASED:
+            check_zip(path, options)
+        extracted = spec.run(path, progress, options)
+        if extracted.language is None:
+            extracted = replace(extracted, language=detect_languages(extracted.pages))
+        return extracted
 
     def check(self, path: Path, media_type: str) -> ExtractorSpec:
         """The spec that would read ``path``, or the error extraction would end with."""
@@ -109,9 +138,14 @@ def default_registry() -> Registry:
     return registry
 
 
-def extract(path: Path, media_type: str, progress: ProgressCallback | None = None) -> ExtractedText:
+def extract(
+    path: Path,
+    media_type: str,
+    progress: ProgressCallback | None = None,
+    options: ExtractOptions = DEFAULT_OPTIONS,
+) -> ExtractedText:
     """Text per page of the file at ``path``, read by the default registry.
 
     Raises ExtractionFailed (or its UnsupportedFileType) with a reason fit to show the uploader.
     """
-    return default_registry().extract(path, media_type, progress)
+    return default_registry().extract(path, media_type, progress, options)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -15,6 +14,8 @@ from docservice.db.models import Document, Page, Version, utcnow
 from docservice.domain import ExtractedText, IngestState
 from docservice.errors import ExtractionFailed, ServiceUnavailable
 from docservice.ingest.isolation import extract_isolated
+from docservice.ingest.metadata import detect_languages
+from docservice.ingest.options import ExtractOptions
 from docservice.ingest.sniff import sniff_media_type
 from docservice.queue.base import INGEST_JOB
 from docservice.services.context import Context
@@ -23,19 +24,7 @@ from docservice.services.indexing import entry_for, years_in
 log = logging.getLogger(__name__)
 
 _ACTIVE = (IngestState.STORED.value, IngestState.QUEUED.value, IngestState.EXTRACTING.value)
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_LATIN = re.compile(r"[A-Za-z]")
 INTERNAL_FAILURE = "an internal error stopped the text extraction; an admin can retry it"
-
-
-def detect_language(pages: list[str], sample: int = 20000) -> str | None:
-    text = "".join(pages)[:sample]
-    cjk, latin = len(_CJK.findall(text)), len(_LATIN.findall(text))
-    if not cjk and not latin:
-        return None
-    if cjk and latin and min(cjk, latin) > 0.1 * (cjk + latin):
-        return "zh,en"
-    return "zh" if cjk * 2 > latin else "en"
 
 
 def _claim(ctx: Context, version_id: int) -> tuple[str, str] | None:
@@ -88,7 +77,8 @@ def _extract(ctx: Context, version_id: int, blob_key: str, filename: str) -> Ext
             uow.commit()
         return extract_isolated(path, media_type, timeout_s=settings.extract_timeout_s,
                                 memory_mb=settings.extract_memory_mb,
-                                progress=_ProgressWriter(ctx, version_id))
+                                progress=_ProgressWriter(ctx, version_id),
+                                options=ExtractOptions.from_settings(settings))
 
 
 def _finish(ctx: Context, version_id: int, extracted: ExtractedText | None,
@@ -123,7 +113,7 @@ def _store_text(session: Session, version: Version, extracted: ExtractedText) ->
     session.add_all(Page(version_id=version.id, number=number, text=text)
                     for number, text in enumerate(extracted.pages, start=1))
     version.page_count = len(extracted.pages)
-    version.language = extracted.language or detect_language(extracted.pages)
+    version.language = extracted.language or detect_languages(extracted.pages)
     version.extracted_title = (extracted.title or "").strip()[:500] or None
     version.author = (extracted.author or "").strip()[:200] or None
     first_pages = " ".join(extracted.pages[:2])[:20000]
@@ -220,3 +210,10 @@ def wait_for_versions(ctx: Context, version_ids: list[int], timeout: float,
         if done == len(version_ids) or time.monotonic() > deadline:
             return states
         time.sleep(poll)
+
+
+def ocr_warning(ctx: Context) -> str | None:
+    """Why scanned pages cannot be read on this server (None when OCR works)."""
+    from docservice.ingest.ocr.engine import ocr_problem
+
+    return ocr_problem(ExtractOptions.from_settings(ctx.settings))

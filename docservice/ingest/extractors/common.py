@@ -171,6 +171,16 @@ def as_utc(moment: datetime | None) -> datetime | None:
     return moment.astimezone(UTC)
 
 
+def parse_iso_date(value: str | None) -> datetime | None:
+    """An ISO 8601 date or date-time (``2024-01-31``, ``...T09:30:00Z``) as aware UTC."""
+    if not value:
+        return None
+    try:
+        return as_utc(datetime.fromisoformat(value.strip().replace("Z", "+00:00")))
+    except ValueError:
+        return None
+
+
 def clean_field(value: object) -> str | None:
     """A metadata string tidied for display, or None when there is nothing to show."""
     if not isinstance(value, str):

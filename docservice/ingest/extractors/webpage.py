@@ -52,19 +52,28 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
 
 def extract_html(path: Path, progress: ProgressCallback | None = None) -> ExtractedText:
     """Visible text in pages of about 5,000 characters, with the title and author meta."""
+    extracted = html_text(path.read_bytes())
+    pages = split_pages(extracted.pages[0])
+    if progress:
+        progress(len(pages), len(pages))
+    return ExtractedText(pages=pages, title=extracted.title, author=extracted.author)
+
+
+def html_text(markup: bytes | str) -> ExtractedText:
+    """The visible text of an HTML or XHTML document as one page, with title and author.
+
+    Bytes are best: BeautifulSoup then honours the page's own <meta charset> and BOM.
+    """
     with warnings.catch_warnings():
         # XHTML starts with <?xml; parsing it as HTML is what we want, not a mistake.
         warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
-        # Bytes, not text: BeautifulSoup honours the page's own <meta charset> and BOM.
-        soup = BeautifulSoup(path.read_bytes(), "lxml")
+        soup = BeautifulSoup(markup, "lxml")
     title = clean_field(soup.title.get_text()) if soup.title else None
     author = _meta(soup, "author")
     for element in [*soup.find_all(_INVISIBLE), *soup.find_all(style=_HIDDEN_STYLE)]:
         element.decompose()
-    pages = split_pages(normalise_whitespace(_visible_text(soup)))
-    if progress:
-        progress(len(pages), len(pages))
-    return ExtractedText(pages=pages, title=title, author=author)
+    return ExtractedText(pages=[normalise_whitespace(_visible_text(soup))], title=title,
+                         author=author)
 
 
 def _visible_text(soup: BeautifulSoup) -> str:
