@@ -34,10 +34,16 @@ def blob_store(settings: Settings) -> BlobStore:
 
 
 def search_index(settings: Settings) -> SearchIndex:
-    if settings.search_backend == "elasticsearch":
-        from docservice.search.elasticsearch_index import ElasticsearchIndex
+    if settings.search_backend in ("elasticsearch", "opensearch"):
+        from docservice.search.elastic_index import (
+            ElasticIndex,
+            ElasticsearchClient,
+            OpenSearchClient,
+        )
 
-        return ElasticsearchIndex(settings.elasticsearch_url, prefix=settings.index_prefix)
+        client = (OpenSearchClient if settings.search_backend == "opensearch"
+                  else ElasticsearchClient)(settings.elasticsearch_url)
+        return ElasticIndex(client, prefix=settings.index_prefix)
     from docservice.search.tantivy_index import TantivyIndex
 
     return TantivyIndex(settings.index_dir)
@@ -79,6 +85,10 @@ def start_workers(ctx: Context) -> int:
     web processes only enqueue.
     """
     ctx.queue.start()
+    from docservice.services.ingestion import ocr_warning
+
+    if (warning := ocr_warning(ctx)) is not None:
+        log.warning("OCR is off: %s", warning)
     if ctx.settings.queue_backend != "inline":
         return 0
     requeued = requeue_unfinished(ctx)

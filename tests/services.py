@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import subprocess
 import sys
 import uuid
@@ -97,15 +98,26 @@ def rq_workers(environ: dict[str, str], count: int = 2) -> Iterator[list[subproc
     """Real worker processes (``python -m workers``) for the installation in ``environ``."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("DOCSERVICE_")}
     env.update(environ)
-    procs = [subprocess.Popen([sys.executable, "-m", "workers"], env=env, cwd=ROOT)
+    # Each worker leads its own process group, so a test can kill it with its job
+    # (RQ's work horse and the extraction child) as a machine crash would.
+    procs = [subprocess.Popen([sys.executable, "-m", "workers"], env=env, cwd=ROOT,
+                              start_new_session=True)
              for _ in range(count)]
     try:
         yield procs
     finally:
         for proc in procs:
-            proc.terminate()
+            if proc.poll() is None:
+                proc.terminate()
         for proc in procs:
             try:
                 proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
-                proc.kill()
+                kill_group(proc)
+
+
+def kill_group(proc: subprocess.Popen[bytes]) -> None:
+    """SIGKILL a worker and everything it started."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=20)

@@ -5,6 +5,7 @@ A new adapter joins by adding its name to ``ADAPTERS`` and a branch to ``make_se
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import shutil
 import subprocess
@@ -13,6 +14,7 @@ import textwrap
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -20,9 +22,13 @@ from docservice.domain import IndexEntry, SearchResult
 from docservice.errors import IndexBusy, SearchUnavailable
 from docservice.search.base import SearchIndex
 from docservice.search.query import parse_query
+from tests.services import scale_out, service_env
+
+if TYPE_CHECKING:
+    from docservice.search.elastic_index import OpenSearchClient
 
 ROOT = Path(__file__).resolve().parents[2]
-ADAPTERS = ["tantivy"]
+ADAPTERS = ["tantivy", scale_out("opensearch")]
 ORG = ["org"]
 
 
@@ -32,7 +38,29 @@ def make_search_index(name: str, location: Path) -> SearchIndex:
         from docservice.search.tantivy_index import TantivyIndex
 
         return TantivyIndex(location)
+    if name == "opensearch":
+        from docservice.search.elastic_index import ElasticIndex
+
+        return ElasticIndex(opensearch_client(), prefix=index_prefix(location))
     raise ValueError(f"unknown search adapter {name}")
+
+
+def drop_search_index(name: str, location: Path) -> None:
+    """Remove what ``make_search_index`` stored on a shared server (every ``<prefix>-*``)."""
+    if name == "opensearch":
+        client = opensearch_client()
+        client.delete_indices(sorted(client.indices(f"{index_prefix(location)}-*")))
+
+
+def opensearch_client() -> OpenSearchClient:
+    from docservice.search.elastic_index import OpenSearchClient
+
+    return OpenSearchClient(service_env()["DOCSERVICE_ELASTICSEARCH_URL"])
+
+
+def index_prefix(location: Path) -> str:
+    """A prefix of this test's own, the same in every process given the same location."""
+    return "test-" + hashlib.sha1(str(location).encode()).hexdigest()[:12]
 
 
 @pytest.fixture(params=ADAPTERS)
@@ -40,6 +68,7 @@ def search_index(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Sea
     index = make_search_index(request.param, tmp_path / "index")
     index.ensure()
     yield index
+    drop_search_index(request.param, tmp_path / "index")
 
 
 _ids = itertools.count(1)
@@ -292,6 +321,19 @@ def test_rebuild_replaces_the_index_and_searches_work_meanwhile(
     search_index.check()
 
 
+def test_a_failed_rebuild_leaves_the_index_as_it_was(search_index: SearchIndex) -> None:
+    search_index.index([entry("Router manual", "setup")])
+
+    def broken() -> Iterator[IndexEntry]:
+        yield entry("Price list", "router prices")
+        raise RuntimeError("the database went away")
+
+    with pytest.raises(RuntimeError):
+        search_index.rebuild(broken())
+    assert titles(find(search_index, "router")) == ["Router manual"]
+    assert search_index.count() == 1
+
+
 WRITER = textwrap.dedent("""
     import sys
     from pathlib import Path
@@ -382,3 +424,49 @@ def test_tantivy_rebuild_repairs_an_index_whose_files_are_gone(tmp_path: Path) -
     index.rebuild([entry("Router", "back")])
     index.check()
     assert titles(find(index, "router")) == ["Router"] and index.count() == 1
+
+
+# -- Elasticsearch/OpenSearch only: writes during a rebuild, a dead engine ----------------
+
+@pytest.mark.services
+def test_elastic_keeps_what_is_written_while_a_rebuild_runs(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from docservice.search import elastic_index
+
+    monkeypatch.setattr(elastic_index, "BULK_DOCS", 1)  # entries reach the new index one by one
+    index = make_search_index("opensearch", tmp_path / "index")
+    try:
+        index.ensure()
+        gone = entry("Router old", "to delete")
+        index.index([entry("Router manual", "setup"), gone])
+
+        def entries() -> Iterator[IndexEntry]:
+            yield entry("Router manual", "setup")
+            yield gone
+            yield entry("Price list", "router prices")
+            # a worker indexes an upload and deletes a document while the rebuild runs
+            index.index([entry("Router uploaded meanwhile", "new")])
+            index.delete_document(gone.document_id)
+            assert sorted(titles(find(index, "router"))) == [
+                "Router manual", "Router uploaded meanwhile"]
+            yield entry("Router spec", "details")
+
+        index.rebuild(entries())
+        assert sorted(titles(find(index, "router"))) == [
+            "Price list", "Router manual", "Router spec", "Router uploaded meanwhile"]
+    finally:
+        drop_search_index("opensearch", tmp_path / "index")
+
+
+@pytest.mark.parametrize("engine", ["ElasticsearchClient", "OpenSearchClient"])
+def test_a_dead_engine_is_reported_as_search_unavailable(engine: str) -> None:
+    from docservice.search import elastic_index
+
+    client = getattr(elastic_index, engine)("http://127.0.0.1:1", timeout=2)
+    index = elastic_index.ElasticIndex(client, prefix="nowhere")
+    calls = [index.ensure, index.check, index.count, lambda: index.index([entry("Router")]),
+             lambda: index.delete_document(1), lambda: index.rebuild([entry("Router")]),
+             lambda: find(index, "router")]
+    for call in calls:
+        with pytest.raises(SearchUnavailable, match=r"at http://127\.0\.0\.1:1: "):
+            call()
