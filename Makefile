@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 export DOCSERVICE_CORPUS ?= $(abspath ../shared/corpus)
 PYTEST_ARGS ?=
 
-.PHONY: install system-packages run test test-fast test-services lint services-up services-down services-env clean
+.PHONY: install system-packages run test test-fast lint services-up services-down services-env bench bench-full clean
 
 install: $(VENV)/.installed
 
@@ -45,6 +45,13 @@ services-down:
 
 services-env:
 	@bash deploy/local/services-env.sh
+
+# Benchmarks print ratio tables and write bench/results/ (see bench/README.md).
+bench: install
+	$(BIN)/python -m bench --size small
+
+bench-full: install
+	$(BIN)/python -m bench --size full
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

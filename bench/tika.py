@@ -1,0 +1,96 @@
+"""Apache Tika as a benchmark peer: one long-running JVM (bench/tika/TikaBench.java) that
+times each extraction itself, so the JVM's start and warm-up are excluded.
+
+The jars come from Maven Central, cached outside the repository (``tika-app`` is not served
+there, so its parts are: ``tika-parsers-standard-package`` and its dependencies)::
+
+    mvn -q -f bench/tika/pom.xml dependency:copy-dependencies \\
+        -DoutputDirectory=$HOME/.cache/docservice/tika/lib-3.3.1
+
+``TIKA_LIB`` names another folder of jars; ``TIKA_JAVA`` another ``java``.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.corpus import cache_dir
+
+TIKA_VERSION = "3.3.1"
+SOURCE = Path(__file__).with_name("tika") / "TikaBench.java"
+
+
+@dataclass(frozen=True)
+class TikaRun:
+    wall_s: float
+    per_file_s: list[float]
+    failed: int
+
+
+def tika_lib() -> Path:
+    return Path(os.environ.get("TIKA_LIB") or cache_dir() / "tika" / f"lib-{TIKA_VERSION}")
+
+
+def tika_status() -> str | None:
+    """None when Tika can run here; else why it cannot."""
+    lib = tika_lib()
+    if not any(lib.glob("tika-core-*.jar")):
+        return (f"not measured: no Tika jars in {lib} (fetch them with "
+                "`mvn -q -f bench/tika/pom.xml dependency:copy-dependencies "
+                f"-DoutputDirectory={lib}`)")
+    return None
+
+
+class Tika:
+    """The JVM, started once; ``run`` times a batch of files with N threads."""
+
+    def __init__(self) -> None:
+        java = os.environ.get("TIKA_JAVA", "java")
+        self._process = subprocess.Popen(
+            [java, "-Xmx1g", "-Dlog4j2.statusLoggerLevel=OFF", "-cp", f"{tika_lib()}/*",
+             str(SOURCE)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL, text=True, encoding="utf-8")
+        while self._readline() != "READY":  # a logging notice may come first
+            pass
+
+    def run(self, paths: Sequence[Path], threads: int) -> TikaRun:
+        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False,
+                                         encoding="utf-8") as listing:
+            listing.write("\n".join(str(path) for path in paths) + "\n")
+        try:
+            assert self._process.stdin is not None
+            self._process.stdin.write(f"RUN {threads} {listing.name}\n")
+            self._process.stdin.flush()
+            per_file, failed = [], 0
+            while (line := self._readline()).startswith("FILE"):
+                _tag, micros, _chars, status = line.split("\t")
+                per_file.append(int(micros) / 1e6)
+                failed += status != "ok"
+            if not line.startswith("DONE"):
+                raise RuntimeError(f"unexpected line from the Tika runner: {line!r}")
+            return TikaRun(int(line.split("\t")[1]) / 1e6, per_file, failed)
+        finally:
+            os.unlink(listing.name)
+
+    def close(self) -> None:
+        if self._process.poll() is None:
+            assert self._process.stdin is not None
+            self._process.stdin.write("QUIT\n")
+            self._process.stdin.close()
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+
+    def _readline(self) -> str:
+        assert self._process.stdout is not None
+        line = self._process.stdout.readline()
+        if not line:
+            raise RuntimeError("the Tika runner exited")
+        return line.rstrip("\n")
