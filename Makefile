@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 export DOCSERVICE_CORPUS ?= $(abspath ../shared/corpus)
 PYTEST_ARGS ?=
 
-.PHONY: install system-packages run test test-fast lint services-up services-down services-env bench bench-full clean
+.PHONY: install system-packages run test test-fast lint services-up services-down services-env bench bench-full relevance clean
 
 install: $(VENV)/.installed
 
@@ -45,6 +45,12 @@ services-down:
 
 services-env:
 	@bash deploy/local/services-env.sh
+
+# Search quality: nDCG@10, MRR, recall@10 per engine on $(DOCSERVICE_CORPUS)/dev and the
+# generated sales world (bench/relevance.py); OpenSearch too when `make services-up` runs it.
+RELEVANCE_ARGS ?=
+relevance: install
+	$(BIN)/python -m bench.relevance $(RELEVANCE_ARGS)
 
 # Benchmarks print ratio tables and write bench/results/ (see bench/README.md).
 bench: install

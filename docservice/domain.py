@@ -179,6 +179,7 @@ class SearchResult:
     total: int
     hits: list[SearchHit]
     facets: dict[str, dict[str, int]]
+    suggestion: str | None = None  # a query to offer: "did you mean", or broader when no hits
 
 
 _FILE_KINDS = {

@@ -18,6 +18,14 @@ Tantivy and Elasticsearch see identical terms and positions. The rules, in order
    letter and 2-5 parts it is a code (``AX-200-EU``) and also yields, first, the joined code and
    its prefixes at part boundaries, longest first: ``ax200eu ax200 ax 200 eu``. A query for
    ``AX-200`` (``ax200 ax 200``) is then a contiguous run inside it, and ``ax200`` is one term.
+   The joined forms of a compound of letters only are stemmed: ``tip-toed`` and ``tiptoeing``
+   share ``tiptoe``.
+5. A fiscal year ``FY24`` / ``FY2024`` is kept and followed by its year ``2024``, so a query for
+   the year finds documents that only say FY24.
+
+Chinese is cut into bigrams by default; ``set_cjk_segmentation("jieba")`` switches both index
+and query analysis to jieba's search-mode words (for the relevance harness, which measured the
+two: see bench/relevance.py). An index must be rebuilt after a switch.
 """
 
 from __future__ import annotations
@@ -30,6 +38,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import snowballstemmer
 
@@ -56,8 +65,12 @@ _WORD_CACHE_LIMIT = 100_000  # at most ~35 MB, even for code-heavy text
 _FILENAME_SEPARATORS = re.compile(r"[_.]+")
 _SUBTYPE_SEPARATORS = re.compile(r"[\s\-]+")
 
+_FISCAL_YEAR = re.compile(r"fy(\d{2}|\d{4})")
+CJK_SEGMENTATIONS = ("bigram", "jieba")
+
 _word_cache: dict[str, tuple[str, ...]] = {}
 _stem_lock = threading.Lock()
+_cjk_segmentation = "bigram"
 
 
 def analyze(text: str) -> list[str]:
@@ -82,10 +95,7 @@ def analyze_spans(text: str) -> list[tuple[str, int, int]]:
     for match in _TOKEN.finditer(normalized):
         piece, start = match.group(), match.start()
         if _is_cjk(piece):
-            chars = [start + at for at, ch in enumerate(piece) if not ch.isspace()]
-            ends = chars[1:] if len(chars) > 1 else chars
-            spans.extend((token, chars[at], ends[at] + 1)
-                         for at, token in enumerate(_cjk_tokens(piece)))
+            spans.extend(_cjk_spans(piece, start))
         else:
             spans.extend((token, start, match.end()) for token in _known_word_tokens(piece))
     if origin is None:
@@ -122,6 +132,25 @@ def to_simplified(text: str) -> str:
     if text.isascii():
         return text
     return text.translate(traditional_to_simplified())
+
+
+def code_key(word: str) -> str | None:
+    """The joined form of a code (``AX200-EU`` -> ``ax200eu``), the one token that every
+    spelling of the code shares; None if ``word`` is not a code."""
+    text = normalize(word)
+    if not _CONNECTOR.search(text) or not _TOKEN.fullmatch(text):
+        return None
+    parts = [part for part in _CONNECTOR.split(text.replace(",", "")) if part]
+    return _known_word_tokens(text)[0] if _is_code(parts) else None
+
+
+def set_cjk_segmentation(name: str) -> None:
+    """``bigram`` (default) or ``jieba``: how Chinese runs become tokens, process-wide."""
+    global _cjk_segmentation
+    if name not in CJK_SEGMENTATIONS:
+        raise ValueError(f"unknown Chinese segmentation {name!r}")
+    _cjk_segmentation = name
+    _word_cache.clear()
 
 
 def stem(word: str) -> str:
@@ -189,7 +218,45 @@ def _cjk_tokens(run: str) -> list[str]:
     run = to_simplified(run)
     if len(run) == 1:
         return [run]
+    if _cjk_segmentation == "jieba":
+        return [word for word, _start, _end in _jieba_words(run)]
     return [run[i:i + 2] for i in range(len(run) - 1)]
+
+
+def _cjk_spans(piece: str, start: int) -> list[tuple[str, int, int]]:
+    """Tokens of a CJK run with their spans (a bigram spans its two characters)."""
+    chars = [start + at for at, ch in enumerate(piece) if not ch.isspace()]
+    tokens = _cjk_tokens(piece)
+    if _cjk_segmentation == "jieba" and len(chars) > 1:
+        words = _jieba_words(to_simplified("".join(piece.split())))
+        return [(word, chars[first], chars[last - 1] + 1) for word, first, last in words]
+    ends = chars[1:] if len(chars) > 1 else chars
+    return [(token, chars[at], ends[at] + 1) for at, token in enumerate(tokens)]
+
+
+def jieba_words(text: str) -> list[str]:
+    """``text`` (simplified Chinese) cut into words by jieba's default mode, with its packaged
+    dictionary, offline. Raises ImportError when jieba is not installed."""
+    return [str(word) for word in _jieba().cut(to_simplified(text))]
+
+
+def _jieba_words(run: str) -> list[tuple[str, int, int]]:
+    """jieba's search-mode words of a simplified run: each word, then the longer word holding
+    it, with spans in ``run``."""
+    return [(word, first, last) for word, first, last in _jieba().tokenize(run, mode="search")
+            if not word.isspace()]
+
+
+@cache
+def _jieba() -> Any:
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    return tokenizer
 
 
 def _word_tokens(piece: str) -> tuple[str, ...]:
@@ -201,11 +268,18 @@ def _word_tokens(piece: str) -> tuple[str, ...]:
     if len(parts) == 1:
         return _word(parts[0])
     tokens = [token for part in parts for token in _word(part)]
-    if len(parts) > MAX_CODE_PARTS or all(part.isdigit() for part in parts):
+    if not _is_code(parts):
         return tuple(tokens)
     folded = [_ascii_fold(part) for part in parts]
     joined = ["".join(folded[:end]) for end in range(len(folded), 1, -1)]
+    if all(part.isascii() and part.isalpha() for part in folded):  # tip-toed = tiptoeing
+        joined = [stem(code) for code in joined]
     return tuple(code for code in joined if len(code) <= MAX_TOKEN_CHARS) + tuple(tokens)
+
+
+def _is_code(parts: list[str]) -> bool:
+    """Whether the parts of a compound form a code (``AX-200-EU``, ``tip-toed``), not a date."""
+    return 1 < len(parts) <= MAX_CODE_PARTS and not all(part.isdigit() for part in parts)
 
 
 def _word(word: str) -> tuple[str, ...]:
@@ -217,6 +291,10 @@ def _word(word: str) -> tuple[str, ...]:
         return ()
     if word.isalpha() and word.isascii():
         return (stem(word),)
+    fiscal = _FISCAL_YEAR.fullmatch(word)
+    if fiscal:
+        digits = fiscal[1]
+        return (word, digits if len(digits) == 4 else f"20{digits}")
     return (word,)
 
 

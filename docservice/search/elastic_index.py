@@ -31,12 +31,18 @@ from docservice.domain import FACET_FIELDS, IndexEntry, SearchHit, SearchQuery, 
 from docservice.errors import ConfigError, SearchUnavailable
 from docservice.search.analysis import entry_fields
 from docservice.search.plan import (
+    ALTERNATIVE_TIE_BREAKER,
     FACET_SIZE,
     KEYWORD_FIELDS,
+    KIND_SCORE,
     LATEST_BONUS,
+    NEARBY_FIELDS,
     TEXT_BOOSTS,
+    VARIANT_WEIGHT,
     YEAR_SCORE,
     QueryPlan,
+    Stage,
+    StagedHits,
     facet_key,
     utc,
 )
@@ -276,10 +282,12 @@ class ElasticIndex:
 
     def search(self, query: SearchQuery, acl_tokens: Sequence[str] | None) -> SearchResult:
         plan = QueryPlan(query, acl_tokens)
-        found = self.client.search(self.alias, search_body(plan, relaxed=False))
-        if _total(found) == 0 and plan.can_relax:
-            found = self.client.search(self.alias, search_body(plan, relaxed=True))
-        return _result(found, plan)
+        staged = StagedHits(plan)
+        for tier, stage in plan.stages(staged):  # while the stages find little
+            found = self.client.search(self.alias, search_body(plan, stage))
+            staged.add(tier, [_hit(raw, plan.by_date) for raw in found["hits"]["hits"]],
+                       _total(found))
+        return SearchResult(total=staged.total, hits=staged.page(), facets=_facets(found))
 
     def count(self) -> int:
         return self.client.count(self.alias)
@@ -367,27 +375,26 @@ class ElasticIndex:
 
 # -- requests -------------------------------------------------------------------------------
 
-def search_body(plan: QueryPlan, *, relaxed: bool) -> Body:
-    """The search request for ``plan``: hits, total and facets in one round trip."""
+def search_body(plan: QueryPlan, stage: Stage) -> Body:
+    """The search request for ``plan`` at ``stage``: hits, total and facets in one round
+    trip."""
     body: Body = {
-        "query": _query(plan, relaxed=relaxed), "from": plan.query.offset,
-        "size": plan.query.limit, "track_total_hits": True, "_source": SOURCE_FIELDS,
+        "query": _query(plan, stage), "from": 0, "size": plan.window,
+        "track_total_hits": True, "_source": SOURCE_FIELDS,
         "aggs": {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in FACET_FIELDS}}
     if plan.by_date:
         body["sort"] = [{"uploaded_at": {"order": "desc"}}]
     return body
 
 
-def _query(plan: QueryPlan, *, relaxed: bool) -> Body:
-    if relaxed:
-        must = [_any_of([_clause(plan, clause) for clause in plan.terms])]
-    else:
-        must = [_clause(plan, clause) for clause in plan.terms]
-    must += [_clause(plan, clause) for clause in plan.phrases]
+def _query(plan: QueryPlan, stage: Stage) -> Body:
+    clauses = [_clause(plan, clause) for clause in stage.clauses]
+    must = clauses if stage.every or not clauses else [_any_of(clauses)]
     filters: list[Body] = [{"terms": {name: wanted}}
                            for name, wanted in plan.filter_values().items()]
     latest = {"term": {"is_latest": True}}
-    should: list[Body] = []
+    should: list[Body] = [_text_match(run, field, weight * TEXT_BOOSTS[field] * BM25_SCALE, slop)
+                          for run, slop, weight in stage.bonus_runs for field in NEARBY_FIELDS]
     if plan.query.all_versions:
         should.append({"constant_score": {"filter": latest, "boost": LATEST_BONUS}})
     else:
@@ -401,19 +408,35 @@ def _query(plan: QueryPlan, *, relaxed: bool) -> Body:
 
 
 def _clause(plan: QueryPlan, clause: Clause) -> Body:
-    options = [_text_match(run, field, boost * BM25_SCALE)
-               for run, field, boost in plan.weighted_runs(clause)]
+    """The clause's best alternative (typed, synonym or typo variant) plus the constant
+    scores of the year and the file kind it names."""
+    best = [_any_of([_text_match(run, field, boost * BM25_SCALE)
+                     for run, field, boost in alternative])
+            for alternative in plan.alternatives(clause)]
+    if clause.variants:
+        best.append(_any_of([
+            {"constant_score": {"filter": {"terms": {field: list(clause.variants)}},
+                                "boost": VARIANT_WEIGHT * boost}}
+            for field, boost in TEXT_BOOSTS.items()]))
+    options = [best[0] if len(best) == 1 else
+               {"dis_max": {"queries": best, "tie_breaker": ALTERNATIVE_TIE_BREAKER}}]
     if clause.year is not None:
         options.append({"constant_score": {"filter": {"term": {"year": clause.year}},
                                            "boost": YEAR_SCORE}})
+    if clause.kinds:
+        options.append({"constant_score": {"filter": {"terms": {"type": list(clause.kinds)}},
+                                           "boost": KIND_SCORE}})
     return _any_of(options)
 
 
-def _text_match(run: TokenRun, field: str, boost: float) -> Body:
+def _text_match(run: TokenRun, field: str, boost: float, slop: int = 0) -> Body:
     if len(run) == 1:
         return {"term": {field: {"value": run[0], "boost": boost}}}
     # The whitespace analyzer splits the joined tokens back into exactly ``run``.
-    return {"match_phrase": {field: {"query": " ".join(run), "boost": boost}}}
+    phrase: Body = {"query": " ".join(run), "boost": boost}
+    if slop:
+        phrase["slop"] = slop
+    return {"match_phrase": {field: phrase}}
 
 
 def _any_of(queries: list[Body]) -> Body:
@@ -472,13 +495,11 @@ def _total(found: Body) -> int:
     return int(found["hits"]["total"]["value"])
 
 
-def _result(found: Body, plan: QueryPlan) -> SearchResult:
-    hits = [_hit(raw, plan.by_date) for raw in found["hits"]["hits"]]
+def _facets(found: Body) -> dict[str, dict[str, int]]:
     aggregations = found.get("aggregations", {})
-    facets = {name: {facet_key(bucket["key"]): int(bucket["doc_count"])
-                     for bucket in aggregations.get(name, {}).get("buckets", [])}
-              for name in FACET_FIELDS}
-    return SearchResult(total=_total(found), hits=hits, facets=facets)
+    return {name: {facet_key(bucket["key"]): int(bucket["doc_count"])
+                   for bucket in aggregations.get(name, {}).get("buckets", [])}
+            for name in FACET_FIELDS}
 
 
 def _hit(raw: Body, by_date: bool) -> SearchHit:

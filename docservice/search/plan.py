@@ -1,20 +1,41 @@
 """What a search asks of any engine, before an adapter writes it in the engine's own terms.
 
 The Tantivy and the Elasticsearch/OpenSearch adapters both build their queries from a
-``QueryPlan`` and these weights, so that they match and rank alike: every clause required
-(any of them when nothing has them all), text fields boosted, sales synonyms a little below
-the words typed, a year asked for worth a constant score, latest versions only (or first),
-filters on one field alternatives and on different fields all required.
+``QueryPlan`` and these weights, so that they match and rank alike: text fields boosted,
+sales synonyms a little below the words typed (a clause scores by its best alternative, so
+synonyms do not add up), a year asked for and a file kind named worth a constant score,
+words close together (and phrases, once only asked for) worth a bonus, latest versions only
+(or first), filters on one field alternatives and on different fields all required.
+
+A search runs in stages, each tried only when the ones before found little (fewer than
+``FEW_HITS`` entries, or nothing when sorting by date); the hits of a later stage follow those
+of the earlier ones, each hit tagged with its stage (``extra["tier"]``, 0 = every word as
+typed) so that re-ranking keeps better matches first:
+1. strict: every clause (free word, synonym, phrase) required as typed;
+2. loose: every clause of ``query.loose_clauses`` required: phrases as words (phrase matches
+   still first), typos corrected toward the sales vocabulary, long Chinese words cut into
+   words; then, while nothing at all was found, each word also matched by its one-edit
+   variants (fuzzy);
+3. relaxed: any of those clauses, documents matching more of them first (fuzzy again only
+   while nothing was found).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from docservice.domain import SearchQuery
-from docservice.search.query import Clause, TokenRun, excluded_runs, phrase_clauses, term_clauses
+from docservice.domain import SearchHit, SearchQuery
+from docservice.search.query import (
+    Clause,
+    TokenRun,
+    excluded_runs,
+    loose_clauses,
+    phrase_clauses,
+    term_clauses,
+)
 
 TEXT_BOOSTS = {"title": 4.0, "filename": 3.0, "tags": 3.0, "content": 1.0}
 KEYWORD_FIELDS = ("category", "subtype", "type", "tag", "product", "customer", "industry",
@@ -22,8 +43,31 @@ KEYWORD_FIELDS = ("category", "subtype", "type", "tag", "product", "customer", "
 INT_FIELDS = ("year", "version", "owner", "team")
 SYNONYM_WEIGHT = 0.8
 YEAR_SCORE = 2.0
+KIND_SCORE = 1.0  # a document of the file kind a word names ("spreadsheet")
+VARIANT_WEIGHT = 0.3  # a word one edit away from a typed word, per field boost
+ALTERNATIVE_TIE_BREAKER = 0.1  # a clause scores by its best alternative, others add a tenth
+NEARBY_SLOP = 6  # words of the query within this many positions of each other: a bonus
+NEARBY_WEIGHT = 0.5
+NEARBY_FIELDS = ("title", "content")
+PHRASE_WEIGHT = 4.0  # in the loose stages a quoted phrase found as typed ranks first
+FEW_HITS = 3  # a stage finding fewer entries is followed by the next
+TIER = "tier"  # SearchHit.extra key: the stage that found the hit
+STAGE_NAMES = ("strict", "loose", "fuzzy", "relaxed", "relaxed fuzzy")
 LATEST_BONUS = 1000.0  # with all versions, every latest version ranks above older ones
 FACET_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One attempt at the query: its clauses (all required, or any), and token runs whose
+    presence (words within ``slop`` positions) adds ``weight`` times a phrase score."""
+
+    name: str
+    clauses: tuple[Clause, ...]
+    every: bool
+    bonus_runs: tuple[tuple[TokenRun, int, float], ...] = ()
+    fuzzy: bool = False  # typo variants: tried only while nothing at all was found (a word
+    # some entry has is no typo, and its one-edit neighbours would only add noise)
 
 
 class QueryPlan:
@@ -41,17 +85,41 @@ class QueryPlan:
         """Newest first when asked, and when there is nothing to rank by (only filters)."""
         return self.query.sort == "date" or not (self.terms or self.phrases)
 
-    @property
-    def can_relax(self) -> bool:
-        """All words are required; if nothing has them all, any of them will do."""
-        return len(self.terms) > 1
+    def stages(self, staged: StagedHits) -> Iterator[tuple[int, Stage]]:
+        """(tier, stage) to run in order while ``staged`` has too few hits (see the module
+        doc); the typo-variant stages only while it has none. Filters and ACL apply to all."""
+        strict = Stage("strict", (*self.terms, *self.phrases), every=True,
+                       bonus_runs=_nearby(self.terms))
+        yield 0, strict
+        if not strict.clauses or staged.enough:
+            return
+        loose = tuple(loose_clauses(self.query.terms, self.query.phrases, variants=False))
+        bonus = (*((clause.alternatives[0], 0, PHRASE_WEIGHT) for clause in self.phrases
+                   if len(clause.alternatives[0]) > 1), *_nearby(loose))
+        tried = [strict]
+        for tier, every, fuzzy in ((1, True, False), (2, True, True), (3, False, False),
+                                   (4, False, True)):
+            if staged.enough or (fuzzy and staged.total) or (not every and len(loose) < 2):
+                continue
+            clauses = tuple(loose_clauses(self.query.terms, self.query.phrases)
+                            ) if fuzzy else loose
+            stage = Stage(STAGE_NAMES[tier], clauses, every, bonus, fuzzy)
+            if all(stage.clauses != seen.clauses or stage.every != seen.every
+                   for seen in tried):  # the same as a stage before: nothing new to find
+                tried.append(stage)
+                yield tier, stage
 
-    def weighted_runs(self, clause: Clause) -> Iterator[tuple[TokenRun, str, float]]:
-        """Each token run that satisfies ``clause``, per text field, with its boost."""
-        for number, run in enumerate(clause.alternatives):
-            weight = 1.0 if number == 0 else SYNONYM_WEIGHT
-            for field, boost in TEXT_BOOSTS.items():
-                yield run, field, boost * weight
+    @property
+    def window(self) -> int:
+        """How many hits each stage fetches: the requested page and all before it."""
+        return max(self.query.offset + self.query.limit, 1)
+
+    def alternatives(self, clause: Clause) -> list[list[tuple[TokenRun, str, float]]]:
+        """Per alternative of ``clause`` (typed first, then synonyms), its run per text field
+        with the boost: a clause scores by its best alternative (fields of one add up)."""
+        return [[(run, field, boost * (1.0 if number == 0 else SYNONYM_WEIGHT))
+                 for field, boost in TEXT_BOOSTS.items()]
+                for number, run in enumerate(clause.alternatives)]
 
     def filter_values(self) -> dict[str, list[Any]]:
         """Wanted values per filtered field (ints for the integer fields)."""
@@ -59,6 +127,43 @@ class QueryPlan:
         for name, value in self.query.filters:
             values.setdefault(name, []).append(int(value) if name in INT_FIELDS else value)
         return values
+
+
+class StagedHits:
+    """The hits of the stages run so far: earlier stages' first, each entry once, tagged with
+    the stage that found it."""
+
+    def __init__(self, plan: QueryPlan) -> None:
+        self.plan = plan
+        self.hits: list[SearchHit] = []
+        self.total = 0
+        self._seen: set[int] = set()
+
+    def add(self, tier: int, hits: Sequence[SearchHit], total: int) -> None:
+        for hit in hits:
+            if hit.version_id not in self._seen:
+                self._seen.add(hit.version_id)
+                self.hits.append(replace(hit, extra={**hit.extra, TIER: tier}))
+        self.total = max(self.total, total, len(self.hits))
+
+    @property
+    def enough(self) -> bool:
+        """Whether the next stages may stay untried."""
+        return self.total >= (1 if self.plan.by_date else FEW_HITS)
+
+    def page(self) -> list[SearchHit]:
+        query = self.plan.query
+        return self.hits[query.offset:query.offset + query.limit]
+
+
+def _nearby(clauses: Sequence[Clause]) -> tuple[tuple[TokenRun, int, float], ...]:
+    """The typed words of several clauses as one run, matched with slop: words near each other
+    rank above words scattered over a long document."""
+    runs = [clause.alternatives[0] for clause in clauses]
+    joined = tuple(token for run in runs for token in run)
+    if len(runs) < 2 or len(joined) < 2:
+        return ()
+    return ((joined, NEARBY_SLOP + len(joined), NEARBY_WEIGHT),)
 
 
 def values(value: Any) -> list[Any]:

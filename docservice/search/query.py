@@ -3,12 +3,16 @@
 Syntax: free words, "quoted phrases" (also “Chinese quotes” and 「corner brackets」), -word and
 -"phrase" exclusions, and ``field:value`` filters on FILTER_FIELDS (``customer:"Acme Corp"``).
 ``foo:bar`` with an unknown field stays a free word; an unclosed quote runs to the end.
-Free words ``FY24``, ``FY2024`` and ``2024年`` mean the year 2024; a free word mixing Chinese
-with other text is split where the script changes (``2024年价格表`` -> ``2024``, ``价格表``).
+Free words ``FY24``, ``FY 24``, ``FY2024``, ``2024年``, ``2024财年`` and ``24年`` mean the year
+2024; a free word mixing Chinese with other text is split where the script changes
+(``2024年价格表`` -> ``2024``, ``价格表``). ``latest``, ``newest``, ``current``, ``最新`` ask for
+the newest documents (``wants_latest``) rather than for the word.
 
 Engines turn a parsed query into clauses (``term_clauses``, ``phrase_clauses``): each clause is
-one thing the user asked for with the token sequences that satisfy it (as typed, then its sales
-synonyms from ``synonyms.txt``); a sequence of several tokens is matched as a phrase.
+one thing the user asked for with the token sequences that satisfy it (as typed, other
+spellings of a product code, then its sales synonyms from the synonym file); a sequence of
+several tokens is matched as a phrase. The synonym file is read again when it changes on disk,
+so an admin's edit applies to the next search without a restart (synonyms.py).
 """
 
 from __future__ import annotations
@@ -16,23 +20,23 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
+from dataclasses import dataclass, replace
 
 from docservice.domain import FILTER_FIELDS, SearchQuery, file_kind
 from docservice.errors import QuerySyntaxError
 from docservice.search.analysis import (
     CJK_CHARS,
     analyze,
+    code_key,
     has_cjk,
+    jieba_words,
     keyword,
     normalize,
     subtype_keyword,
     to_simplified,
 )
-
-SYNONYMS_FILE = Path(__file__).with_name("synonyms.txt")
+from docservice.search.spelling import correct_word, typo_variants
+from docservice.search.synonyms import SynonymTable, TokenRun, synonym_table
 
 _ITEM = re.compile(r"""
     (?P<neg>-)?
@@ -40,29 +44,49 @@ _ITEM = re.compile(r"""
     (?: "(?P<dq>[^"]*)"? | “(?P<cq>[^”]*)”? | 「(?P<bq>[^」]*)」? | 『(?P<wq>[^』]*)』?
       | (?P<word>\S+) )
 """, re.VERBOSE)
-_YEAR_WORD = re.compile(r"(?i)^(?:fy\s?(\d{2}|\d{4})|(\d{4})\s?年度?)$")
-_YEAR_IN_CJK = re.compile(r"(\d{4})\s?年度?")
+_YEAR_SUFFIX = r"(?:年度|年|财年|財年)"
+# Two-digit years are taken as 2015-2039 only: "10年质保" is ten years of warranty.
+_SHORT_YEAR = r"(?:1[5-9]|2\d|3\d)"
+_YEAR_WORD = re.compile(rf"(?i)^(?:fy\s?(\d{{2}}|\d{{4}})|(\d{{4}})\s?{_YEAR_SUFFIX}?"
+                        rf"|({_SHORT_YEAR})\s?{_YEAR_SUFFIX})$")
+_YEAR_IN_CJK = re.compile(rf"(?<!\d)(\d{{4}}|{_SHORT_YEAR})\s?{_YEAR_SUFFIX}")
 _SCRIPT_RUNS = re.compile(rf"[{CJK_CHARS}]+|[^{CJK_CHARS}]+")
 _VERSION = re.compile(r"(?i)^v?(\d{1,6})$")
+_LETTERS_AND_DIGITS = re.compile(r"[^\W\d_]+|\d+")
+_FISCAL = re.compile(r"(?i)^fy$")
 
-TokenRun = tuple[str, ...]
+# Words naming a kind of file: a document of that kind satisfies the word ("a spreadsheet
+# with half-year results" finds the workbook that never says "spreadsheet").
+_SHEETS = ("xlsx", "xls", "ods", "csv")
+_SLIDES = ("pptx", "ppt", "odp")
+_MAIL = ("eml", "msg")
+_IMAGES = ("png", "jpg", "tiff", "bmp", "gif", "webp", "heic")
+FILE_KIND_WORDS: dict[str, tuple[str, ...]] = {
+    "spreadsheet": _SHEETS, "excel": _SHEETS, "workbook": _SHEETS, "xlsx": _SHEETS,
+    "csv": _SHEETS, "表格": _SHEETS, "电子表格": _SHEETS,
+    "powerpoint": _SLIDES, "slide": _SLIDES, "present": _SLIDES, "deck": _SLIDES,
+    "pptx": _SLIDES, "ppt": _SLIDES, "幻灯片": _SLIDES, "演示文稿": _SLIDES,
+    "email": _MAIL, "mail": _MAIL, "邮件": _MAIL,
+    "pdf": ("pdf",), "docx": ("docx", "doc", "odt"),
+    "imag": _IMAGES, "photo": _IMAGES, "pictur": _IMAGES, "图片": _IMAGES, "照片": _IMAGES,
+}
+
+LATEST_WORDS = frozenset({"latest", "newest", "current", "recent", "最新", "最新版", "最新版本",
+                          "最近", "当前", "现行"})
+_LATEST_PREFIXES = ("最新版本", "最新版", "最新")
+
 
 
 @dataclass(frozen=True)
 class Clause:
-    """One thing asked for; any of ``alternatives`` satisfies it (the first is as typed)."""
+    """One thing asked for; any of ``alternatives`` satisfies it (the first is as typed), and
+    in the forgiving stage any of the single tokens ``variants`` (a typo's neighbours) too."""
 
     text: str
     alternatives: tuple[TokenRun, ...]
     year: int | None = None
-
-
-@dataclass(frozen=True)
-class SynonymTable:
-    groups: tuple[tuple[TokenRun, ...], ...]
-    group_of: dict[TokenRun, int]
-    cjk_members: tuple[str, ...]
-    longest: int
+    variants: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()  # file kinds the word names ("spreadsheet": xlsx, csv, ...)
 
 
 def parse_query(raw: str, *, all_versions: bool = False, limit: int = 10, offset: int = 0,
@@ -93,32 +117,66 @@ def parse_query(raw: str, *, all_versions: bool = False, limit: int = 10, offset
             phrases.append(value)
         else:
             terms.extend(split_free_word(value))
-    return SearchQuery(terms=_unique(terms), phrases=_unique(phrases), excluded=_unique(excluded),
-                       filters=tuple(dict.fromkeys(filters)), all_versions=all_versions,
-                       limit=limit, offset=offset, sort=sort, raw=raw)
+    return SearchQuery(terms=_unique(_join_fiscal_years(terms)), phrases=_unique(phrases),
+                       excluded=_unique(excluded), filters=tuple(dict.fromkeys(filters)),
+                       all_versions=all_versions, limit=limit, offset=offset, sort=sort,
+                       raw=raw)
 
 
 def split_free_word(word: str) -> list[str]:
-    """A free word as search terms: years normalised, Chinese split from other scripts."""
+    """A free word as search terms: years normalised, Chinese split from other scripts,
+    ``最新`` split from what it qualifies."""
     year = year_of(word)
     if year is not None:
         return [str(year)]
     if not has_cjk(word):
         return [word]
-    spaced = _YEAR_IN_CJK.sub(r" \1 ", word)
+    spaced = _YEAR_IN_CJK.sub(lambda match: f" {_full_year(match[1])} ", word)
     runs = [run.strip() for part in spaced.split() for run in _SCRIPT_RUNS.findall(part)]
-    return [str(year_of(run) or run) for run in runs if run]
+    return [piece for run in runs if run for piece in _split_latest(str(year_of(run) or run))]
 
 
 def year_of(word: str) -> int | None:
-    """2024 for ``2024``, ``FY24``, ``FY2024``, ``2024年``; None for anything else."""
+    """2024 for ``2024``, ``FY24``, ``FY2024``, ``2024年``, ``2024财年``, ``24年``; else None."""
     if word.isdigit() and len(word) == 4 and 1900 <= int(word) <= 2099:
         return int(word)
     match = _YEAR_WORD.match(word.strip())
     if match is None:
         return None
-    digits = match[1] or match[2]
+    year = _full_year(match[1] or match[2] or match[3])
+    return year if 1900 <= year <= 2099 else None
+
+
+def wants_latest(terms: Sequence[str]) -> bool:
+    """Whether the words ask for the newest documents (``latest price list``, ``最新价格表``)."""
+    return any(_is_latest_word(term) for term in terms)
+
+
+def _is_latest_word(term: str) -> bool:
+    return to_simplified(normalize(term)) in LATEST_WORDS
+
+
+def _split_latest(run: str) -> list[str]:
+    """``最新价格表`` -> ``最新``, ``价格表``."""
+    for prefix in _LATEST_PREFIXES:
+        if run.startswith(prefix) and len(run) > len(prefix):
+            return [prefix, run[len(prefix):]]
+    return [run]
+
+
+def _full_year(digits: str) -> int:
     return int(digits) if len(digits) == 4 else 2000 + int(digits)
+
+
+def _join_fiscal_years(terms: list[str]) -> list[str]:
+    """``FY 24`` typed apart is the year 2024."""
+    joined: list[str] = []
+    for term in terms:
+        if joined and _FISCAL.match(joined[-1]) and year_of(f"FY{term}") is not None:
+            joined[-1] = str(year_of(f"FY{term}"))
+        else:
+            joined.append(term)
+    return joined
 
 
 def filter_value(name: str, value: str) -> str:
@@ -141,9 +199,12 @@ def filter_value(name: str, value: str) -> str:
 
 
 def term_clauses(terms: Sequence[str]) -> list[Clause]:
-    """Free terms as clauses; consecutive terms spelling a synonym (``pricing sheet``) join."""
+    """Free terms as clauses; consecutive terms spelling a synonym (``pricing sheet``) join.
+
+    Words asking for the latest documents are no clause of their own (unless alone)."""
     table = synonym_table()
-    words = [piece for term in terms for piece in _split_at_synonyms(term, table)]
+    asked = [term for term in terms if not _is_latest_word(term)] or list(terms)
+    words = [piece for term in asked for piece in _split_at_synonyms(term, table)]
     runs = [tuple(analyze(word)) for word in words]
     clauses: list[Clause] = []
     start = 0
@@ -153,7 +214,10 @@ def term_clauses(terms: Sequence[str]) -> list[Clause]:
         if tokens:
             text = " ".join(words[start:end])
             year = year_of(text) if end == start + 1 else None
-            clauses.append(Clause(text, _alternatives(tokens, table), year))
+            spellings = _spellings(words[start], tokens) if end == start + 1 else (tokens,)
+            kinds = FILE_KIND_WORDS.get(to_simplified(normalize(text)), ()) or (
+                FILE_KIND_WORDS.get(tokens[0], ()) if len(tokens) == 1 else ())
+            clauses.append(Clause(text, _alternatives(spellings, table), year, kinds=kinds))
         start = end
     return clauses
 
@@ -165,8 +229,50 @@ def phrase_clauses(phrases: Sequence[str]) -> list[Clause]:
     for phrase in phrases:
         tokens = tuple(analyze(phrase))
         if tokens:
-            clauses.append(Clause(phrase, _alternatives(tokens, table)))
+            clauses.append(Clause(phrase, _alternatives((tokens,), table)))
     return clauses
+
+
+def loose_clauses(terms: Sequence[str], phrases: Sequence[str], *, variants: bool = True
+                  ) -> list[Clause]:
+    """What the forgiving stage asks for when the strict query found nothing: the words of
+    quoted phrases and of hyphenated words (not product codes) as free words, words a letter
+    or two off the sales vocabulary corrected (``pricng sheet`` -> ``pricing sheet``, then its
+    synonyms), a long Chinese word cut into its words (``团队知识库`` -> ``团队``, ``知识库``),
+    and, with ``variants``, other words matched by the tokens of their typo variants."""
+    words = [word for text in (*terms, *phrases) for word in _loose_words(text)]
+    vocabulary = synonym_table().words
+    loose: list[Clause] = []
+    for clause in term_clauses(corrected_terms(words)):
+        if len(clause.alternatives) == 1 and has_cjk(clause.text) and len(clause.text) > 2:
+            loose.extend(term_clauses(cjk_words(clause.text)))
+        elif variants and clause.text not in vocabulary and " " not in clause.text:
+            loose.append(replace(clause, variants=typo_variants(clause.text)))
+        else:
+            loose.append(clause)
+    return loose
+
+
+def _loose_words(text: str) -> list[str]:
+    """Free-word terms of ``text``; ``anti-bribary`` apart, ``AX-300`` kept whole."""
+    terms = [term for word in text.split() for term in split_free_word(word)]
+    return [part for term in terms for part in (
+        term.split("-") if "-" in term and not any(ch.isdigit() for ch in term) else [term])
+        if part]
+
+
+def corrected_terms(terms: Sequence[str]) -> list[str]:
+    """Terms with each word one or two letters off a word of the sales vocabulary corrected."""
+    vocabulary = synonym_table().words
+    return [correct_word(term, vocabulary) or term for term in terms]
+
+
+def cjk_words(text: str) -> list[str]:
+    """A Chinese run cut into words by jieba (as is when jieba is not installed)."""
+    try:
+        return [word for word in jieba_words(text) if word.strip()]
+    except ImportError:
+        return [text]
 
 
 def excluded_runs(excluded: Sequence[str]) -> list[TokenRun]:
@@ -176,31 +282,29 @@ def excluded_runs(excluded: Sequence[str]) -> list[TokenRun]:
 
 def expand_synonyms(text: str) -> tuple[TokenRun, ...]:
     """Token sequences of ``text`` and of its sales synonyms (``text`` first)."""
-    return _alternatives(tuple(analyze(text)), synonym_table())
+    return _alternatives((tuple(analyze(text)),), synonym_table())
 
 
-@cache
-def synonym_table(path: Path = SYNONYMS_FILE) -> SynonymTable:
-    """The synonym groups of ``path``, analysed (read once per process)."""
-    groups: list[tuple[TokenRun, ...]] = []
-    cjk_members: list[str] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        members = [m.strip() for m in re.split(r"[,，、]", line.split("#", 1)[0]) if m.strip()]
-        runs = tuple(dict.fromkeys(run for run in (tuple(analyze(m)) for m in members) if run))
-        if len(runs) > 1:
-            groups.append(runs)
-            cjk_members.extend(to_simplified(normalize(m)) for m in members if has_cjk(m))
-    group_of = {run: number for number, runs in enumerate(groups) for run in runs}
-    longest = max((len(run) for run in group_of), default=1)
-    return SynonymTable(tuple(groups), group_of, tuple(sorted(set(cjk_members), key=len,
-                                                               reverse=True)), longest)
+def _alternatives(spellings: tuple[TokenRun, ...], table: SynonymTable
+                  ) -> tuple[TokenRun, ...]:
+    """The spellings of what was typed, then its synonyms (no run twice)."""
+    group = table.group_of.get(spellings[0])
+    synonyms = table.groups[group] if group is not None else ()
+    return tuple(dict.fromkeys((*spellings, *synonyms)))
 
 
-def _alternatives(tokens: TokenRun, table: SynonymTable) -> tuple[TokenRun, ...]:
-    group = table.group_of.get(tokens)
-    if group is None:
-        return (tokens,)
-    return (tokens, *(run for run in table.groups[group] if run != tokens))
+def _spellings(word: str, tokens: TokenRun) -> tuple[TokenRun, ...]:
+    """``tokens`` of one typed word and the other ways documents may write it: a product code
+    by its joined form (``AX200-EU`` finds ``AX-200-EU``), letters glued to digits also apart
+    (``ax200`` finds ``AX 200``)."""
+    code = code_key(word)
+    if code is not None:
+        return (tokens, (code,))
+    if len(tokens) == 1 and not has_cjk(tokens[0]):
+        parts = _LETTERS_AND_DIGITS.findall(tokens[0])
+        if len(parts) > 1:
+            return (tokens, tuple(analyze(" ".join(parts))))
+    return (tokens,)
 
 
 def _synonym_run_end(runs: Sequence[TokenRun], start: int, table: SynonymTable) -> int:

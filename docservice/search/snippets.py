@@ -19,11 +19,14 @@ from dataclasses import dataclass
 
 from docservice.domain import SearchQuery
 from docservice.search.analysis import analyze_spans, has_cjk, simplified_to_traditional
-from docservice.search.query import Clause, phrase_clauses, term_clauses
+from docservice.search.query import Clause, loose_clauses, phrase_clauses, term_clauses
 
 PAGES_TO_VERIFY = 3
 MAX_FULL_PASSES = 5
 MAX_VARIANTS = 16
+LONG_PAGE = 20_000  # characters; beyond, only windows around the literals are analysed
+WINDOW = 600
+MAX_WINDOWS = 12
 _FULL_WIDTH = {code: code + 0xFEE0 for code in range(0x21, 0x7F)}
 
 _LEADING_RUN = re.compile(r"[^\W\d_]+|\d+")
@@ -44,10 +47,32 @@ def best_snippet(pages: Sequence[str], query: SearchQuery,
     """(HTML snippet with ``<mark>`` around matches, 1-based page) for the best page.
 
     The best page matches the most clauses (terms, phrases; as typed counts more than by a
-    synonym), the earliest of equals.
+    synonym), the earliest of equals. When no page has every clause, the words are tried as
+    the forgiving search stage asks for them too (phrase words apart, vocabulary typos
+    corrected), and the better share of clauses matched wins.
     Without any match: the start of page 1 and page None.
     """
     clauses = term_clauses(query.terms) + phrase_clauses(query.phrases)
+    best = _best_page(pages, clauses)
+    if clauses and (best is None or best[0] < len(clauses)):  # some words not as typed
+        forgiving = loose_clauses(query.terms, query.phrases, variants=False)
+        other = _best_page(pages, forgiving)
+        if other and (best is None or other[0] / len(forgiving) > best[0] / len(clauses)):
+            best = other
+    if best is None:
+        return _window(pages[0] if pages else "", [], 0, max_chars), None
+    _found, number, matches = best
+    return _window(pages[number], matches, _best_window_start(matches, max_chars),
+                   max_chars), number + 1
+
+
+def clause_occurs(clause: Clause, text: str) -> bool:
+    """Whether ``text`` may hold ``clause`` (its literals occur; no analysis: a quick screen)."""
+    return _screen(text, [_clause_screen(clause)]) == 1
+
+
+def _best_page(pages: Sequence[str], clauses: Sequence[Clause]
+               ) -> tuple[float, int, list[_Match]] | None:
     best: tuple[float, int, list[_Match]] | None = None
     for number in _pages_to_verify(pages, clauses):
         matches = _matches(pages[number], clauses)
@@ -56,11 +81,7 @@ def best_snippet(pages: Sequence[str], query: SearchQuery,
             best = (score, number, matches)
         if score == len(clauses):
             break
-    if best is None:
-        return _window(pages[0] if pages else "", [], 0, max_chars), None
-    _found, number, matches = best
-    return _window(pages[number], matches, _best_window_start(matches, max_chars),
-                   max_chars), number + 1
+    return best
 
 
 def _pages_to_verify(pages: Sequence[str], clauses: Sequence[Clause]) -> Iterator[int]:
@@ -147,8 +168,38 @@ def _traditional_spellings(text: str) -> _Spellings:
 
 
 def _matches(page: str, clauses: Sequence[Clause]) -> list[_Match]:
-    """Where on ``page`` each clause matches, by the index's own analysis."""
-    spans = analyze_spans(page)
+    """Where on ``page`` each clause matches, by the index's own analysis. A long page (a
+    whole book as one text file) is analysed only around where the clauses' literals occur."""
+    if len(page) <= LONG_PAGE:
+        return _matches_in(page, clauses, 0)
+    return [match for start, end in _windows(page, clauses)
+            for match in _matches_in(page[start:end], clauses, start)]
+
+
+def _windows(page: str, clauses: Sequence[Clause]) -> list[tuple[int, int]]:
+    """Spans of ``page`` around the first occurrences of the clauses' literals, merged."""
+    lowered = page.lower()
+    found: list[int] = []
+    for clause in clauses:
+        for alternative in _clause_screen(clause):
+            for spellings in alternative:
+                for spelling in spellings:
+                    at = lowered.find(spelling)
+                    while at >= 0 and len(found) < MAX_WINDOWS * 8:
+                        found.append(at)
+                        at = lowered.find(spelling, at + len(spelling))
+    windows: list[tuple[int, int]] = []
+    for at in sorted(found):
+        start, end = _word_start(page, max(0, at - WINDOW), at), min(len(page), at + WINDOW)
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
+        elif len(windows) < MAX_WINDOWS:
+            windows.append((start, end))
+    return windows
+
+
+def _matches_in(page: str, clauses: Sequence[Clause], offset: int) -> list[_Match]:
+    spans = [(token, start + offset, end + offset) for token, start, end in analyze_spans(page)]
     tokens = [token for token, _start, _end in spans]
     positions: dict[str, list[int]] = {}
     for at, token in enumerate(tokens):

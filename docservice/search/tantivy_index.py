@@ -21,7 +21,6 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,19 +29,28 @@ import tantivy
 from docservice.domain import FACET_FIELDS, IndexEntry, SearchHit, SearchQuery, SearchResult
 from docservice.errors import IndexBusy, SearchUnavailable
 from docservice.search.analysis import IndexedFields, entry_fields
-from docservice.search.query import Clause, excluded_runs, phrase_clauses, term_clauses
+from docservice.search.plan import (
+    ALTERNATIVE_TIE_BREAKER,
+    FACET_SIZE,
+    KEYWORD_FIELDS,
+    KIND_SCORE,
+    LATEST_BONUS,
+    NEARBY_FIELDS,
+    TEXT_BOOSTS,
+    VARIANT_WEIGHT,
+    YEAR_SCORE,
+    QueryPlan,
+    Stage,
+    StagedHits,
+    facet_key,
+    utc,
+    values,
+)
+from docservice.search.query import Clause
 
 log = logging.getLogger(__name__)
 
 TOKENIZER = "docservice_tokens"  # whitespace: the text arrives analysed (analysis.py)
-TEXT_BOOSTS = {"title": 4.0, "filename": 3.0, "tags": 3.0, "content": 1.0}
-KEYWORD_FIELDS = ("category", "subtype", "type", "tag", "product", "customer", "industry",
-                  "region", "stage", "status")
-INT_FIELDS = ("year", "version", "owner", "team")
-SYNONYM_WEIGHT = 0.8
-YEAR_SCORE = 2.0
-LATEST_BONUS = 1000.0  # with all versions, every latest version ranks above older ones
-FACET_SIZE = 50
 POINTER = "CURRENT"
 
 
@@ -118,14 +126,15 @@ class TantivyIndex:
         live, searcher = self._searcher()
         plan = _QueryPlan(live.index.schema, query, acl_tokens)
         try:
-            found = self._run(searcher, plan, relaxed=False)
-            if found.count == 0 and plan.can_relax:
-                found = self._run(searcher, plan, relaxed=True)
-            hits = [self._hit(searcher, score, address, plan) for score, address in found.hits]
+            staged = StagedHits(plan)
+            for tier, stage in plan.stages(staged):  # while the stages find little
+                found = self._run(searcher, plan, stage)
+                staged.add(tier, [self._hit(searcher, score, address, plan)
+                                  for score, address in found.hits], found.count)
             facets = _facets(searcher, found.query)
         except ValueError as exc:
             raise SearchUnavailable(f"search failed: {exc}") from exc
-        return SearchResult(total=found.count, hits=hits[:query.limit], facets=facets)
+        return SearchResult(total=staged.total, hits=staged.page(), facets=facets)
 
     def count(self) -> int:
         return int(self._searcher()[1].num_docs)
@@ -168,16 +177,16 @@ class TantivyIndex:
         for name in TEXT_BOOSTS:
             document.add_text(name, getattr(fields, name))
         for name in KEYWORD_FIELDS:
-            for value in _values(getattr(fields, name)):
+            for value in values(getattr(fields, name)):
                 document.add_text(name, value)
         for token in fields.acl:
             document.add_text("acl", token)
         for name in ("year", "owner", "team"):
-            for number in _values(getattr(fields, name)):
+            for number in values(getattr(fields, name)):
                 document.add_integer(name, number)
-        document.add_date("uploaded_at", _utc(fields.uploaded_at))
+        document.add_date("uploaded_at", utc(fields.uploaded_at))
         if fields.expires_on is not None:
-            document.add_date("expires_on", _utc(fields.expires_on))
+            document.add_date("expires_on", utc(fields.expires_on))
         document.add_bytes("display", _display(fields))
         return document
 
@@ -192,10 +201,9 @@ class TantivyIndex:
                          filename=display["filename"], category=display["category"],
                          is_latest=bool(stored["is_latest"][0]))
 
-    def _run(self, searcher: tantivy.Searcher, plan: _QueryPlan, *, relaxed: bool) -> _Found:
-        built = plan.build(relaxed=relaxed)
-        result = searcher.search(built, limit=max(plan.query.limit, 1),
-                                 offset=plan.query.offset, count=True,
+    def _run(self, searcher: tantivy.Searcher, plan: _QueryPlan, stage: Stage) -> _Found:
+        built = plan.build(stage)
+        result = searcher.search(built, limit=plan.window, offset=0, count=True,
                                  order_by_field="uploaded_at" if plan.by_date else None,
                                  order=tantivy.Order.Desc)
         return _Found(built, int(getattr(result, "count", 0) or 0), result.hits)
@@ -331,38 +339,27 @@ class _Found:
     hits: list[tuple[Any, tantivy.DocAddress]]
 
 
-class _QueryPlan:
+class _QueryPlan(QueryPlan):
     """A SearchQuery as Tantivy queries: clauses over the text fields, filters, ACL, latest."""
 
     def __init__(self, schema: tantivy.Schema, query: SearchQuery,
                  acl_tokens: Sequence[str] | None) -> None:
+        super().__init__(query, acl_tokens)
         self.schema = schema
-        self.query = query
-        self.acl_tokens = acl_tokens
-        self.terms = term_clauses(query.terms)
-        self.phrases = phrase_clauses(query.phrases)
-        self.excluded = excluded_runs(query.excluded)
 
-    @property
-    def by_date(self) -> bool:
-        """Newest first when asked, and when there is nothing to rank by (only filters)."""
-        return self.query.sort == "date" or not (self.terms or self.phrases)
-
-    @property
-    def can_relax(self) -> bool:
-        """All words are required; if nothing has them all, any of them will do."""
-        return len(self.terms) > 1
-
-    def build(self, *, relaxed: bool) -> tantivy.Query:
+    def build(self, stage: Stage) -> tantivy.Query:
         must = tantivy.Occur.Must
         parts: list[tuple[tantivy.Occur, tantivy.Query]] = []
-        if relaxed:
-            parts.append((must, _any_of([self._clause(clause) for clause in self.terms])))
-        else:
-            parts.extend((must, self._clause(clause)) for clause in self.terms)
-        parts.extend((must, self._clause(clause)) for clause in self.phrases)
+        clauses = [self._clause(clause) for clause in stage.clauses]
+        if stage.every:
+            parts.extend((must, clause) for clause in clauses)
+        elif clauses:
+            parts.append((must, _any_of(clauses)))
         if not parts:
             parts.append((must, tantivy.Query.all_query()))
+        parts.extend((tantivy.Occur.Should, tantivy.Query.boost_query(
+            self._text_match(run, field, slop), weight * TEXT_BOOSTS[field]))
+            for run, slop, weight in stage.bonus_runs for field in NEARBY_FIELDS)
         parts.extend((tantivy.Occur.MustNot, self._text_match(run, field))
                      for run in self.excluded for field in TEXT_BOOSTS)
         parts.extend((must, _unscored(query)) for query in self._filters())
@@ -372,29 +369,34 @@ class _QueryPlan:
         return tantivy.Query.boolean_query(parts)
 
     def _clause(self, clause: Clause) -> tantivy.Query:
-        options: list[tantivy.Query] = []
-        for number, run in enumerate(clause.alternatives):
-            weight = 1.0 if number == 0 else SYNONYM_WEIGHT
-            options.extend(tantivy.Query.boost_query(self._text_match(run, field), boost * weight)
-                           for field, boost in TEXT_BOOSTS.items())
+        """The clause's best alternative (typed, synonym or typo variant) plus the constant
+        scores of the year and the file kind it names."""
+        best = [_any_of([tantivy.Query.boost_query(self._text_match(run, field), boost)
+                         for run, field, boost in alternative])
+                for alternative in self.alternatives(clause)]
+        if clause.variants:
+            best.append(_any_of([tantivy.Query.const_score_query(tantivy.Query.term_set_query(
+                self.schema, field, list(clause.variants)), VARIANT_WEIGHT * boost)
+                for field, boost in TEXT_BOOSTS.items()]))
+        options = [best[0] if len(best) == 1 else tantivy.Query.disjunction_max_query(
+            best, ALTERNATIVE_TIE_BREAKER)]
         if clause.year is not None:
             options.append(tantivy.Query.const_score_query(
                 tantivy.Query.term_query(self.schema, "year", clause.year), YEAR_SCORE))
+        if clause.kinds:
+            options.append(tantivy.Query.const_score_query(tantivy.Query.term_set_query(
+                self.schema, "type", list(clause.kinds)), KIND_SCORE))
         return _any_of(options)
 
-    def _text_match(self, run: Sequence[str], field: str) -> tantivy.Query:
+    def _text_match(self, run: Sequence[str], field: str, slop: int = 0) -> tantivy.Query:
         if len(run) == 1:
             return tantivy.Query.term_query(self.schema, field, run[0])
-        return tantivy.Query.phrase_query(self.schema, field, list(run))
+        return tantivy.Query.phrase_query(self.schema, field, list(run), slop)
 
     def _filters(self) -> Iterator[tantivy.Query]:
         """One query per filtered field; several values of one field are alternatives."""
-        values: dict[str, list[str]] = {}
-        for name, value in self.query.filters:
-            values.setdefault(name, []).append(value)
-        for name, wanted in values.items():
-            typed: list[Any] = [int(value) for value in wanted] if name in INT_FIELDS else wanted
-            yield _any_of([tantivy.Query.term_query(self.schema, name, value) for value in typed])
+        for name, wanted in self.filter_values().items():
+            yield _any_of([tantivy.Query.term_query(self.schema, name, value) for value in wanted])
 
     def _latest(self) -> tuple[tantivy.Occur, tantivy.Query]:
         latest = tantivy.Query.term_query(self.schema, "is_latest", True)
@@ -412,15 +414,9 @@ def _facets(searcher: tantivy.Searcher, query: tantivy.Query) -> dict[str, dict[
     """Counts per value of each facet field among the entries matching ``query``."""
     request = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in FACET_FIELDS}
     result = searcher.aggregate(query, request)
-    return {name: {_facet_key(bucket["key"]): int(bucket["doc_count"])
+    return {name: {facet_key(bucket["key"]): int(bucket["doc_count"])
                    for bucket in result.get(name, {}).get("buckets", [])}
             for name in FACET_FIELDS}
-
-
-def _facet_key(key: object) -> str:
-    if isinstance(key, float) and key.is_integer():
-        return str(int(key))
-    return str(key)
 
 
 def _any_of(queries: Sequence[tantivy.Query]) -> tantivy.Query:
@@ -431,21 +427,6 @@ def _any_of(queries: Sequence[tantivy.Query]) -> tantivy.Query:
 
 def _unscored(query: tantivy.Query) -> tantivy.Query:
     return tantivy.Query.const_score_query(query, 0.0)
-
-
-def _values(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, list) else [value]
-
-
-def _utc(moment: datetime | date) -> datetime:
-    """Naive UTC (naive input is taken as UTC already, as the database stores it)."""
-    if not isinstance(moment, datetime):
-        return datetime(moment.year, moment.month, moment.day)
-    if moment.tzinfo is None:
-        return moment
-    return moment.astimezone(UTC).replace(tzinfo=None)
 
 
 def _display(fields: IndexedFields) -> bytes:

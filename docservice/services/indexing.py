@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator, Sequence
 
 from sqlalchemy import select
@@ -14,16 +15,35 @@ from docservice.services.context import Context
 from docservice.services.permissions import document_acl_tokens
 
 _YEAR = re.compile(r"(?<!\d)(?:19[89]\d|20[0-4]\d)(?!\d)")
-_FISCAL_YEAR = re.compile(r"(?i)\bFY ?(\d{2})\b")
+_FISCAL_YEAR = re.compile(r"(?i)(?<![a-z])FY ?(\d{4}|\d{2})(?!\d)")
+SHORT_TEXT = 300  # a title or a file name: every year it names counts
+YEAR_PAGES = 2
+YEAR_CHARS = 20_000
 
 
 def years_in(*texts: str) -> list[int]:
-    """Years named in ``texts`` (1980-2049), including fiscal years like FY24."""
+    """Years (1980-2049, fiscal years like FY24 too) that ``texts`` are about: every year a
+    short text (a title, a file name) names, and of a longer text (the first pages) the years
+    it names more than half as often as its most named year, so a price list for 2026 that
+    mentions the list of 2025 once is about 2026 only."""
     found: set[int] = set()
     for text in texts:
-        found.update(int(match) for match in _YEAR.findall(text))
-        found.update(2000 + int(match) for match in _FISCAL_YEAR.findall(text))
+        counts = Counter(_years_named(text))
+        if counts and len(text) <= SHORT_TEXT:
+            found.update(counts)
+        elif counts:
+            top = max(counts.values())
+            found.update(year for year, count in counts.items() if 2 * count > top)
     return sorted(found)
+
+
+def _years_named(text: str) -> list[int]:
+    years = [int(match) for match in _YEAR.findall(text)]
+    for digits in _FISCAL_YEAR.findall(text):
+        year = int(digits) if len(digits) == 4 else 2000 + int(digits)
+        if 1980 <= year <= 2049:
+            years.append(year)
+    return years
 
 
 def page_texts(session: Session, version_id: int) -> list[str]:
@@ -52,7 +72,8 @@ def entry_for(session: Session, document: Document, version: Version) -> IndexEn
         customer_region=customer.region if customer else None,
         customer_stage=customer.stage if customer else None,
         media_type=version.media_type,
-        years=sorted(set(version.year_list) | set(years_in(document.title, version.filename))),
+        years=years_in(document.title, version.filename,
+                       " ".join(pages[:YEAR_PAGES])[:YEAR_CHARS]),
         uploaded_at=version.uploaded_at,
         owner_id=document.owner_id,
         team_id=document.team_id,

@@ -68,4 +68,4 @@ def hit_view(hit: SearchHit) -> dict[str, Any]:
 
 def result_view(result: SearchResult) -> dict[str, Any]:
     return {"total": result.total, "hits": [hit_view(hit) for hit in result.hits],
-            "facets": result.facets}
+            "facets": result.facets, "suggestion": result.suggestion}

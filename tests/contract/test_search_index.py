@@ -130,18 +130,42 @@ def test_title_outranks_body(search_index: SearchIndex) -> None:
     assert titles(find(search_index, "router")) == ["Router overview", "Installation notes"]
 
 
-def test_all_words_are_required_when_an_entry_has_them_all(search_index: SearchIndex) -> None:
+def test_entries_with_every_word_come_first(search_index: SearchIndex) -> None:
     search_index.index([entry("Router warranty", "five years"), entry("Router setup", "cables")])
-    assert titles(find(search_index, "router warranty")) == ["Router warranty"]
+    # Only one entry has every word: entries with some of them follow it.
+    assert titles(find(search_index, "router warranty")) == ["Router warranty", "Router setup"]
     # Nothing has every word: entries with any of them are better than nothing.
     assert titles(find(search_index, "router xylophone")) != []
 
 
-def test_a_phrase_needs_its_words_together(search_index: SearchIndex) -> None:
-    search_index.index([entry("A", "The contract draft was not signed yet."),
-                        entry("B", "Attached is the signed contract.")])
+def test_when_enough_entries_have_every_word_the_others_stay_out(
+        search_index: SearchIndex) -> None:
+    search_index.index([entry(f"Router warranty {region}", "five years")
+                        for region in ("EU", "UK", "CN")] + [entry("Router setup", "cables")])
+    assert sorted(titles(find(search_index, "router warranty"))) == [
+        "Router warranty CN", "Router warranty EU", "Router warranty UK"]
+
+
+def test_a_phrase_match_ranks_first(search_index: SearchIndex) -> None:
+    # A is shorter: by the words alone it would rank first.
+    search_index.index([entry("A", "Contract not signed."),
+                        entry("B", "Attached to this mail is the signed contract for Acme.")])
     assert sorted(titles(find(search_index, "signed contract"))) == ["A", "B"]
-    assert titles(find(search_index, '"signed contract"')) == ["B"]
+    assert titles(find(search_index, '"signed contract"')) == ["B", "A"]
+
+
+def test_a_phrase_found_nowhere_finds_its_words(search_index: SearchIndex) -> None:
+    search_index.index([entry("A", "The contract draft was not signed yet."),
+                        entry("C", "Unrelated.")])
+    assert titles(find(search_index, '"signed contract"')) == ["A"]
+
+
+def test_words_near_each_other_rank_first(search_index: SearchIndex) -> None:
+    filler = " ".join(f"word{number}" for number in range(40))
+    search_index.index([
+        entry("Apart", f"The router ships today. {filler[:150]} Ask about the warranty."),
+        entry("Together", f"Router warranty: five years. {filler} {filler}")])
+    assert titles(find(search_index, "router warranty")) == ["Together", "Apart"]
 
 
 def test_exclusions(search_index: SearchIndex) -> None:
@@ -150,7 +174,7 @@ def test_exclusions(search_index: SearchIndex) -> None:
     assert titles(find(search_index, "contract -draft -\"old version\"")) == ["Contract final"]
 
 
-@pytest.mark.parametrize("raw", ["AX-200", "ax200", "ax-200-eu", "AX200EU"])
+@pytest.mark.parametrize("raw", ["AX-200", "ax200", "ax-200-eu", "AX200EU", "AX200-EU"])
 def test_a_product_code_is_found_by_its_prefix_with_or_without_dashes(
         search_index: SearchIndex, raw: str) -> None:
     search_index.index([entry("Router price list", "AX-200-EU industrial router 1200 USD"),
@@ -158,7 +182,13 @@ def test_a_product_code_is_found_by_its_prefix_with_or_without_dashes(
     assert titles(find(search_index, raw)) == ["Router price list"]
 
 
-@pytest.mark.parametrize("raw", ["pricing sheet", "报价单", "quotation 2024"])
+def test_a_code_typed_without_its_space_finds_it(search_index: SearchIndex) -> None:
+    search_index.index([entry("Router", "Model AX 200, industrial router"),
+                        entry("Gateway", "Model AX 300")])
+    assert titles(find(search_index, "ax200")) == ["Router"]
+
+
+@pytest.mark.parametrize("raw", ["pricing sheet", "报价单", "報價單", "quotation 2024"])
 def test_sales_synonyms(search_index: SearchIndex, raw: str) -> None:
     search_index.index([entry("Price List 2024", "AX-200-EU 1200 USD", years=[2024]),
                         entry("Installation manual", "Mount the router.")])
@@ -173,6 +203,54 @@ def test_the_2024_price_list_comes_first(search_index: SearchIndex) -> None:
               category="campaign")])
     assert titles(find(search_index, "pricing sheet 2024"))[0] == "Price List 2024"
     assert titles(find(search_index, "2024 价格表"))[0] == "Price List 2024"
+
+
+@pytest.mark.parametrize("raw", ["price list 2024", "2024 price list", "price list FY24",
+                                 "FY 24 price list", "FY2024 price list", "2024年价格表",
+                                 "24年价格表", "2024年度 价格表"])
+def test_each_form_of_a_year_finds_that_year_first(search_index: SearchIndex, raw: str) -> None:
+    # The lists of 2023 and 2025 are shorter: by the words alone they would rank first.
+    search_index.index([
+        entry("Price list 2023", "Valid in 2023.", years=[2023]),
+        entry("Partner price list for every region", "Valid in fiscal year FY24 for "
+              "distributors and resellers in every region.", years=[2024]),
+        entry("Price list 2025", "Valid in 2025.", years=[2025])])
+    assert titles(find(search_index, raw))[0] == "Partner price list for every region"
+
+
+@pytest.mark.parametrize("raw, wanted", [
+    ("polcy", "Warranty policy"), ("gatway", "Gateway datasheet"),
+    ("pricng sheet", "Price list"), ("specificaton", "Specification"),
+    ("brochrue", "Brochure")])
+def test_a_typo_in_a_word_of_five_letters_or_more_still_finds_it(
+        search_index: SearchIndex, raw: str, wanted: str) -> None:
+    search_index.index([entry("Warranty policy", "Five years on every router."),
+                        entry("Gateway datasheet", "Edge computing, 8 GB RAM."),
+                        entry("Price list", "AX-200 at 1200 USD."),
+                        entry("Specification", "Wi-Fi 6, LTE Cat 12."),
+                        entry("Brochure", "Connect every machine."),
+                        entry("Travel expenses", "Hotels and trains.")])
+    assert titles(find(search_index, raw))[:1] == [wanted]
+
+
+def test_a_short_word_is_not_guessed(search_index: SearchIndex) -> None:
+    search_index.index([entry("Price list", "AX-200 at 1200 USD.")])
+    assert titles(find(search_index, "prce")) == []
+
+
+def test_a_long_chinese_word_is_found_by_its_words_apart(search_index: SearchIndex) -> None:
+    search_index.index([entry("模板", "描述团队的共同目标。知识库简介：介绍知识库的主要内容。"),
+                        entry("手册", "安装说明")])
+    assert titles(find(search_index, "团队知识库")) == ["模板"]
+
+
+def test_a_word_naming_a_file_kind_finds_files_of_that_kind(search_index: SearchIndex) -> None:
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    # The report is shorter: by the words alone it would rank first.
+    search_index.index([entry("Half-year results", "Sales by segment, first and second "
+                              "quarter, every region, in EUR", media_type=xlsx),
+                        entry("Annual report", "Sales by segment.")])
+    assert titles(find(search_index, "spreadsheet sales by segment"))[0] == "Half-year results"
 
 
 # -- versions -----------------------------------------------------------------------------

@@ -58,8 +58,12 @@ def test_mixed_chinese_and_english_keep_their_order() -> None:
 
 
 def test_numbers_and_years_are_kept() -> None:
-    assert analyze("FY24 revenue 2024, 1,200,000 USD and 5G") == [
-        "fy24", "revenu", "2024", "1200000", "usd", "5g"]
+    assert analyze("revenue 2024, 1,200,000 USD and 5G") == [
+        "revenu", "2024", "1200000", "usd", "5g"]
+
+
+def test_a_fiscal_year_is_followed_by_its_year() -> None:
+    assert analyze("FY24 plan, fy2025") == ["fy24", "2024", "plan", "fy2025", "2025"]
 
 
 def test_a_product_code_yields_its_parts_the_joined_code_and_its_prefixes() -> None:

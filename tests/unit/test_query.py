@@ -11,11 +11,13 @@ from docservice.search.analysis import analyze
 from docservice.search.query import (
     excluded_runs,
     expand_synonyms,
+    loose_clauses,
     parse_query,
     phrase_clauses,
-    synonym_table,
     term_clauses,
+    wants_latest,
 )
+from docservice.search.synonyms import synonym_table
 
 
 def run(text: str) -> tuple[str, ...]:
@@ -73,9 +75,29 @@ def test_a_negated_filter_is_a_syntax_error_not_a_silent_word() -> None:
         parse_query("-status:expired")
 
 
-@pytest.mark.parametrize("raw", ["FY24", "fy2024", "2024年", "2024"])
+@pytest.mark.parametrize("raw", ["FY24", "fy2024", "2024年", "2024", "24年", "2024财年",
+                                 "2024年度", "FY 24", "fy 2024"])
 def test_years_are_normalised(raw: str) -> None:
     assert parse_query(raw).terms == ("2024",)
+
+
+def test_a_two_digit_number_of_years_is_no_year() -> None:
+    assert "2010" not in parse_query("10年质保").terms
+    assert parse_query("24年报价单").terms == ("2024", "报价单")
+
+
+@pytest.mark.parametrize("raw", ["latest price list", "current spec", "最新价格表", "newest"])
+def test_words_asking_for_the_latest(raw: str) -> None:
+    query = parse_query(raw)
+    assert wants_latest(query.terms)
+    if len(query.terms) > 1:  # the word itself is asked for only when alone
+        assert all(clause.text not in ("latest", "current", "最新") for clause in
+                   term_clauses(query.terms))
+
+
+def test_a_word_naming_a_file_kind() -> None:
+    [sheet, results] = term_clauses(["spreadsheets", "results"])
+    assert "xlsx" in sheet.kinds and results.kinds == ()
 
 
 def test_chinese_glued_to_a_year_or_a_code_is_split() -> None:
@@ -122,8 +144,15 @@ def test_phrases_find_synonyms_but_exclusions_do_not() -> None:
 
 
 def test_a_word_without_synonyms_is_its_own_clause() -> None:
-    clauses = term_clauses(["router", "AX-200"])
-    assert [clause.alternatives for clause in clauses] == [(run("router"),), (run("AX-200"),)]
+    clauses = term_clauses(["router", "gateway"])
+    assert [clause.alternatives for clause in clauses] == [(run("router"),), (run("gateway"),)]
+
+
+def test_a_product_code_is_also_asked_for_by_its_joined_form() -> None:
+    [code] = term_clauses(["AX200-EU"])
+    assert code.alternatives == (run("AX200-EU"), ("ax200eu",))
+    [glued] = term_clauses(["ax200"])
+    assert glued.alternatives == (run("ax200"), run("ax 200"))
 
 
 def test_stop_words_alone_ask_for_nothing() -> None:
@@ -136,3 +165,20 @@ def test_synonym_file_format(tmp_path: Path) -> None:
     table = synonym_table(path)
     assert len(table.groups) == 1
     assert set(table.groups[0]) == {run("router"), run("gateway"), run("网关")}
+
+
+def test_the_forgiving_stage_asks_for_words_apart_and_typos_corrected() -> None:
+    clauses = loose_clauses(["pricng", "sheet", "anti-bribary"], ['"signed contract"'])
+    texts = [clause.text for clause in clauses]
+    assert texts[0] == "pricing sheet" and run("price list") in clauses[0].alternatives
+    assert texts[1:3] == ["anti", "bribary"] and "briberi" in clauses[2].variants
+    assert "signed" in " ".join(texts) and "contract" in " ".join(texts)
+    assert loose_clauses(["AX-300"], [])[0].text == "AX-300"  # a product code stays whole
+
+
+def test_synonym_file_is_read_again_when_it_changes(tmp_path: Path) -> None:
+    path = tmp_path / "synonyms.txt"
+    path.write_text("router, gateway\n", encoding="utf-8")
+    assert len(synonym_table(path).groups) == 1
+    path.write_text("router, gateway\nmanual, guide book\n", encoding="utf-8")
+    assert len(synonym_table(path).groups) == 2

@@ -84,3 +84,21 @@ def test_a_query_of_filters_only_marks_nothing() -> None:
 
 def test_no_pages_no_snippet() -> None:
     assert snippet([], "router") == ("", None)
+
+
+def test_a_book_in_one_text_is_marked_where_the_words_are() -> None:
+    book = FILLER * 20_000 + "They tip-toed along the path amongst the trees. " + FILLER * 20_000
+    text, page = snippet([book], "path amongst the trees")
+    assert page == 1
+    assert marked(text) == ["path", "amongst", "trees"]
+
+
+def test_a_typo_corrected_toward_sales_words_is_marked() -> None:
+    text, _page = snippet([FILLER + "Pricing sheet for 2023. " + FILLER], "pricng sheet")
+    assert marked(text) == ["Pricing sheet"]
+
+
+def test_phrase_words_found_apart_are_marked() -> None:
+    text, _page = snippet([FILLER + "The contract was not signed yet. " + FILLER],
+                          '"signed contract"')
+    assert sorted(marked(text)) == ["contract", "signed"]

@@ -1,0 +1,68 @@
+"""Ranking rules applied over the engine's best hits, the same whatever the engine.
+
+The engine ranks by text relevance (fields boosted, synonyms, years asked for) and tags each
+hit with the stage that found it (plan.TIER: every word as typed, forgiving, some words).
+Over its best ``RERANK_DEPTH`` hits the search use case then applies, within each stage's
+hits, what needs the document's dates:
+
+- a document past its expiry date (``expires_on`` before today) is demoted: its score halves;
+- a query asking for the latest (``latest``, ``current``, ``最新``) prefers recent documents:
+  each year a document is older than the newest candidate costs it a share of its score;
+- recency breaks ties: among near-equal scores (within about 1%) the newer document wins.
+
+A document's date is the newer of its upload and the latest year it is about (not in the
+future), so a price list for 2026 uploaded in December 2025 counts as 2026.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from docservice.domain import SearchHit
+from docservice.search.plan import TIER
+
+RERANK_DEPTH = 50
+EXPIRED_FACTOR = 0.5
+LATEST_DECAY_PER_YEAR = 0.6
+TIE_BREAK = 0.01
+_DAYS_PER_YEAR = 365.25
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A hit with the dates ranking needs."""
+
+    hit: SearchHit
+    uploaded_at: datetime
+    years: Sequence[int] = ()
+    expires_on: date | None = None
+
+
+def rerank(candidates: Sequence[Candidate], *, today: date, latest: bool = False
+           ) -> list[SearchHit]:
+    """The hits in their final order, scores adjusted (stable for equal scores)."""
+    if not candidates:
+        return []
+    dated = [(candidate, document_date(candidate, today)) for candidate in candidates]
+    newest = max(moment for _candidate, moment in dated)
+    oldest = min(moment for _candidate, moment in dated)
+    span = max((newest - oldest).days, 1)
+    scored = []
+    for candidate, moment in dated:
+        score = candidate.hit.score
+        if candidate.expires_on is not None and candidate.expires_on < today:
+            score *= EXPIRED_FACTOR
+        if latest:
+            score *= LATEST_DECAY_PER_YEAR ** ((newest - moment).days / _DAYS_PER_YEAR)
+        score *= 1 + TIE_BREAK * (moment - oldest).days / span
+        scored.append(replace(candidate.hit, score=score))
+    return sorted(scored, key=lambda hit: (hit.extra.get(TIER, 0), -hit.score))
+
+
+def document_date(candidate: Candidate, today: date) -> date:
+    """The newer of the upload day and 1 January of the latest year the document is about."""
+    uploaded = candidate.uploaded_at.date()
+    years = [year for year in candidate.years if year <= today.year]
+    return max(uploaded, date(max(years), 1, 1)) if years else uploaded
