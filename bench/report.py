@@ -121,7 +121,7 @@ def targets(results: Sequence[BenchResult]) -> BenchResult:
     keys: dict[str, float | int | None] = {}
     for result in results:
         keys.update(result.keys)
-    table = Table("Targets", ["key", "goal", "measured", "met"])
+    table = Table("Targets (figures of this run)", ["key", "goal", "measured", "met"])
     for key, goal, test in TARGETS:
         value = keys.get(key)
         met = None if value is None else ("yes" if test(value) else "no")
@@ -207,7 +207,8 @@ def publish(results: Sequence[BenchResult], *, size: str, results_dir: Path = RE
 
 def _merge_latest(path: Path, results: Sequence[BenchResult], header: dict[str, Any],
                   report: str) -> None:
-    """Keys measured now replace older ones; the others keep the run that measured them."""
+    """Keys measured now replace older ones; a key this run could not measure keeps the
+    value of the run that did (``sources`` names the report each value comes from)."""
     try:
         latest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -215,11 +216,14 @@ def _merge_latest(path: Path, results: Sequence[BenchResult], header: dict[str, 
     for key in LATEST_KEYS:
         latest.setdefault(key, None)
     runs: dict[str, Any] = latest.setdefault("runs", {})
+    sources: dict[str, Any] = latest.setdefault("sources", {})
     for result in results:
         for key, value in result.keys.items():
             if key not in LATEST_KEYS:
                 raise KeyError(f"{result.name} reports unknown key {key}")
-            latest[key] = value
+            if value is not None or latest[key] is None:
+                latest[key] = value
+                sources[key] = report if value is not None else None
         runs[result.name] = {"date": header["date"], "size": header["size"], "report": report,
                              **result.extra}
     latest.update(date=header["date"], machine=header["machine"], versions=header["versions"])

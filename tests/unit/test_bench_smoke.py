@@ -68,3 +68,4 @@ def test_results_file_and_latest_json_hold_every_key(results: list[BenchResult],
     assert latest["search_embedded_docs"] == 40
     assert latest["search_es_overhead_vs_raw"] is None
     assert set(latest["runs"]) == {"ingest", "search", "upload", "targets"}
+    assert latest["sources"]["search_embedded_docs"] == report.name
