@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -53,12 +53,14 @@ STOP_WORDS = frozenset([
 MAX_TOKEN_CHARS = 64
 MAX_CODE_PARTS = 5
 
-CJK_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002fa1f"
+CJK_CHARS = ("\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+             "\U00020000-\U0002fa1f\U00030000-\U000323af")  # ext. G, H: OpenCC maps into G
 _TOKEN = re.compile(
     rf"[{CJK_CHARS}](?:\s*[{CJK_CHARS}])*"                           # CJK, across whitespace
     r"|\d{1,3}(?:,\d{3})+(?![\d,])"                                  # 1,200,000
     rf"|[^\W_{CJK_CHARS}]+(?:[-_./'’][^\W_{CJK_CHARS}]+)*")           # words, codes
 _CJK_START = re.compile(rf"[{CJK_CHARS}]")
+_SPACE_IN = re.compile(r"\s")
 _CONNECTOR = re.compile(r"[-_./]")
 _APOSTROPHE_S = re.compile(r"['’]s(?=$|[-_./])")
 _WORD_CACHE_LIMIT = 100_000  # at most ~35 MB, even for code-heavy text
@@ -76,7 +78,7 @@ _cjk_segmentation = "bigram"
 def analyze(text: str) -> list[str]:
     """Index tokens of ``text`` in order; a token's position is its index in the list."""
     tokens: list[str] = []
-    for piece in _TOKEN.findall(normalize(text)):
+    for piece in _TOKEN.findall(to_simplified(normalize(text))):
         tokens.extend(_cjk_tokens(piece) if _is_cjk(piece) else _known_word_tokens(piece))
     return tokens
 
@@ -91,6 +93,7 @@ def analyze_spans(text: str) -> list[tuple[str, int, int]]:
     origin: list[int] | None = None
     if len(normalized) != len(text):  # NFKC/case folding changed lengths (rare): map back
         normalized, origin = _normalize_per_char(text)
+    normalized = to_simplified(normalized)  # one character for one: spans stay
     spans: list[tuple[str, int, int]] = []
     for match in _TOKEN.finditer(normalized):
         piece, start = match.group(), match.start()
@@ -213,9 +216,9 @@ def _normalize_per_char(text: str) -> tuple[str, list[int]]:
 
 
 def _cjk_tokens(run: str) -> list[str]:
+    """Tokens of a CJK run already in simplified characters."""
     if len(run) > 1:
         run = "".join(run.split())
-    run = to_simplified(run)
     if len(run) == 1:
         return [run]
     if _cjk_segmentation == "jieba":
@@ -225,7 +228,10 @@ def _cjk_tokens(run: str) -> list[str]:
 
 def _cjk_spans(piece: str, start: int) -> list[tuple[str, int, int]]:
     """Tokens of a CJK run with their spans (a bigram spans its two characters)."""
-    chars = [start + at for at, ch in enumerate(piece) if not ch.isspace()]
+    if _SPACE_IN.search(piece):
+        chars: Sequence[int] = [start + at for at, ch in enumerate(piece) if not ch.isspace()]
+    else:
+        chars = range(start, start + len(piece))
     tokens = _cjk_tokens(piece)
     if _cjk_segmentation == "jieba" and len(chars) > 1:
         words = _jieba_words(to_simplified("".join(piece.split())))
