@@ -3,8 +3,9 @@
 Pages are first screened with plain substring tests on lower-cased text (the literals any
 match must contain: stem prefixes, numbers, Chinese strings in simplified and traditional
 spellings, Latin also in full width); only the few pages that pass are analysed with the index
-rules, so what is marked is what the engine matched: ``contracts`` marks ``Contract``,
-``價格表`` marks ``价格表``, ``ax200`` marks ``AX-200-EU``. Typical cost on a 3 MB book of
+rules, and of those only windows around the literals, so what is marked is what the engine
+matched: ``contracts`` marks ``Contract``, ``價格表`` marks ``价格表``, ``ax200`` marks
+``AX-200-EU``. Typical cost on a 3 MB book of
 600 pages: 1-5 ms.
 """
 
@@ -24,9 +25,9 @@ from docservice.search.query import Clause, loose_clauses, phrase_clauses, term_
 PAGES_TO_VERIFY = 3
 MAX_FULL_PASSES = 5
 MAX_VARIANTS = 16
-LONG_PAGE = 20_000  # characters; beyond, only windows around the literals are analysed
-WINDOW = 600
-MAX_WINDOWS = 12
+WINDOW = 160  # characters analysed on each side of where a clause's literal occurs
+LONG_PAGE = 2 * WINDOW  # characters; beyond, only windows around the literals are analysed
+MAX_WINDOWS = 6
 _FULL_WIDTH = {code: code + 0xFEE0 for code in range(0x21, 0x7F)}
 
 _LEADING_RUN = re.compile(r"[^\W\d_]+|\d+")
@@ -44,26 +45,48 @@ class _Match:
 
 def best_snippet(pages: Sequence[str], query: SearchQuery,
                  max_chars: int = 240) -> tuple[str, int | None]:
-    """(HTML snippet with ``<mark>`` around matches, 1-based page) for the best page.
+    """(HTML snippet with ``<mark>`` around matches, 1-based page) for the best page; see
+    :class:`Snippets`, which to prefer when several documents answer one query."""
+    return Snippets(query, max_chars).best(pages)
 
-    The best page matches the most clauses (terms, phrases; as typed counts more than by a
-    synonym), the earliest of equals. When no page has every clause, the words are tried as
-    the forgiving search stage asks for them too (phrase words apart, vocabulary typos
-    corrected), and the better share of clauses matched wins.
-    Without any match: the start of page 1 and page None.
-    """
-    clauses = term_clauses(query.terms) + phrase_clauses(query.phrases)
-    best = _best_page(pages, clauses)
-    if clauses and (best is None or best[0] < len(clauses)):  # some words not as typed
-        forgiving = loose_clauses(query.terms, query.phrases, variants=False)
-        other = _best_page(pages, forgiving)
-        if other and (best is None or other[0] / len(forgiving) > best[0] / len(clauses)):
-            best = other
-    if best is None:
-        return _window(pages[0] if pages else "", [], 0, max_chars), None
-    _found, number, matches = best
-    return _window(pages[number], matches, _best_window_start(matches, max_chars),
-                   max_chars), number + 1
+
+class Snippets:
+    """The snippets of one query: its clauses and their screens worked out once, then
+    :meth:`best` per document."""
+
+    def __init__(self, query: SearchQuery, max_chars: int = 240) -> None:
+        self.max_chars = max_chars
+        self.clauses = _Clauses(term_clauses(query.terms) + phrase_clauses(query.phrases))
+        self._query = query
+        self._forgiving: _Clauses | None = None
+
+    @property
+    def forgiving(self) -> _Clauses:
+        """The words as the forgiving search stage asks for them (made when first needed)."""
+        if self._forgiving is None:
+            self._forgiving = _Clauses(loose_clauses(self._query.terms, self._query.phrases,
+                                                     variants=False))
+        return self._forgiving
+
+    def best(self, pages: Sequence[str]) -> tuple[str, int | None]:
+        """(HTML snippet, 1-based page) of the best page: the one matching the most clauses
+        (terms, phrases; as typed counts more than by a synonym), the earliest of equals.
+        When no page has every clause, the words are tried as the forgiving search stage
+        asks for them too (phrase words apart, vocabulary typos corrected), and the better
+        share of clauses matched wins. Without any match: the start of page 1 and None."""
+        clauses = self.clauses
+        best = _best_page(pages, clauses)
+        if clauses.items and (best is None or best[0] < len(clauses.items)):
+            forgiving = self.forgiving
+            other = _best_page(pages, forgiving)
+            if other and (best is None or other[0] / len(forgiving.items)
+                          > best[0] / len(clauses.items)):
+                best = other
+        if best is None:
+            return _window(pages[0] if pages else "", [], 0, self.max_chars), None
+        _found, number, matches = best
+        return _window(pages[number], matches, _best_window_start(matches, self.max_chars),
+                       self.max_chars), number + 1
 
 
 def clause_occurs(clause: Clause, text: str) -> bool:
@@ -71,7 +94,15 @@ def clause_occurs(clause: Clause, text: str) -> bool:
     return _screen(text, [_clause_screen(clause)]) == 1
 
 
-def _best_page(pages: Sequence[str], clauses: Sequence[Clause]
+class _Clauses:
+    """Clauses with their substring screens."""
+
+    def __init__(self, items: Sequence[Clause]) -> None:
+        self.items = list(items)
+        self.screens = [_clause_screen(clause) for clause in self.items]
+
+
+def _best_page(pages: Sequence[str], clauses: _Clauses
                ) -> tuple[float, int, list[_Match]] | None:
     best: tuple[float, int, list[_Match]] | None = None
     for number in _pages_to_verify(pages, clauses):
@@ -79,17 +110,17 @@ def _best_page(pages: Sequence[str], clauses: Sequence[Clause]
         score = _score(matches)
         if score and (best is None or score > best[0]):
             best = (score, number, matches)
-        if score == len(clauses):
+        if score == len(clauses.items):
             break
     return best
 
 
-def _pages_to_verify(pages: Sequence[str], clauses: Sequence[Clause]) -> Iterator[int]:
+def _pages_to_verify(pages: Sequence[str], clauses: _Clauses) -> Iterator[int]:
     """Pages worth analysing, by a substring screen: those passing every clause's screen in
     page order (a few at most), then the few passing the most."""
-    if not clauses:
+    screens = clauses.screens
+    if not screens:
         return
-    screens = [_clause_screen(clause) for clause in clauses]
     partial: list[tuple[int, int]] = []
     full = 0
     for number, page in enumerate(pages):
@@ -167,21 +198,21 @@ def _traditional_spellings(text: str) -> _Spellings:
                  for chars in itertools.islice(itertools.product(*choices), MAX_VARIANTS))
 
 
-def _matches(page: str, clauses: Sequence[Clause]) -> list[_Match]:
-    """Where on ``page`` each clause matches, by the index's own analysis. A long page (a
-    whole book as one text file) is analysed only around where the clauses' literals occur."""
+def _matches(page: str, clauses: _Clauses) -> list[_Match]:
+    """Where on ``page`` each clause matches, by the index's own analysis. Beyond a short
+    page, only the text around where the clauses' literals occur is analysed."""
     if len(page) <= LONG_PAGE:
-        return _matches_in(page, clauses, 0)
+        return _matches_in(page, clauses.items, 0)
     return [match for start, end in _windows(page, clauses)
-            for match in _matches_in(page[start:end], clauses, start)]
+            for match in _matches_in(page[start:end], clauses.items, start)]
 
 
-def _windows(page: str, clauses: Sequence[Clause]) -> list[tuple[int, int]]:
+def _windows(page: str, clauses: _Clauses) -> list[tuple[int, int]]:
     """Spans of ``page`` around the first occurrences of the clauses' literals, merged."""
     lowered = page.lower()
     found: list[int] = []
-    for clause in clauses:
-        for alternative in _clause_screen(clause):
+    for screen in clauses.screens:
+        for alternative in screen:
             for spellings in alternative:
                 for spelling in spellings:
                     at = lowered.find(spelling)

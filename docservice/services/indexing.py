@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -47,9 +47,19 @@ def _years_named(text: str) -> list[int]:
 
 
 def page_texts(session: Session, version_id: int) -> list[str]:
-    rows = session.execute(select(Page.number, Page.text).where(Page.version_id == version_id)
-                           .order_by(Page.number))
-    return [text for _number, text in rows]
+    return pages_of(session, [version_id])[version_id]
+
+
+def pages_of(session: Session, version_ids: Iterable[int]) -> dict[int, list[str]]:
+    """The page texts of each version, in page order, in one query."""
+    pages: dict[int, list[str]] = {version_id: [] for version_id in version_ids}
+    if pages:
+        rows = session.execute(select(Page.version_id, Page.text)
+                               .where(Page.version_id.in_(pages))
+                               .order_by(Page.version_id, Page.number))
+        for version_id, text in rows:
+            pages[version_id].append(text)
+    return pages
 
 
 def entry_for(session: Session, document: Document, version: Version) -> IndexEntry:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from docservice.db.models import Document
 from docservice.domain import Principal, Role, Visibility
 from docservice.errors import DocumentNotFound, PermissionDenied
@@ -9,22 +11,36 @@ from docservice.errors import DocumentNotFound, PermissionDenied
 
 def document_acl_tokens(document: Document) -> list[str]:
     """Principal tokens that may read ``document``; admins read everything anyway."""
+    return acl_tokens_of(document.owner_id, document.team_id, document.visibility,
+                         [entry.principal for entry in document.acl]
+                         if document.visibility == Visibility.CUSTOM else ())
+
+
+def acl_tokens_of(owner_id: int | None, team_id: int | None, visibility: str,
+                  custom: Iterable[str] = ()) -> list[str]:
+    """The tokens of ``document_acl_tokens`` from a document's columns (``custom``: its grants'
+    principals, read only for custom visibility)."""
     tokens: list[str] = []
-    if document.owner_id is not None:
-        tokens.append(f"user:{document.owner_id}")
-    visibility = Visibility(document.visibility)
-    if visibility is Visibility.ORG:
+    if owner_id is not None:
+        tokens.append(f"user:{owner_id}")
+    kind = Visibility(visibility)
+    if kind is Visibility.ORG:
         tokens.append("org")
-    elif visibility is Visibility.TEAM and document.team_id is not None:
-        tokens.append(f"team:{document.team_id}")
-    elif visibility is Visibility.CUSTOM:
-        tokens.extend(entry.principal for entry in document.acl)
+    elif kind is Visibility.TEAM and team_id is not None:
+        tokens.append(f"team:{team_id}")
+    elif kind is Visibility.CUSTOM:
+        tokens.extend(custom)
     return sorted(set(tokens)) or ["nobody"]
 
 
 def can_read(principal: Principal, document: Document) -> bool:
+    return may_read(principal, document_acl_tokens(document))
+
+
+def may_read(principal: Principal, document_tokens: Iterable[str]) -> bool:
+    """Whether ``principal`` holds one of a document's ACL tokens (admins: always)."""
     tokens = principal.acl_tokens()
-    return tokens is None or bool(set(tokens) & set(document_acl_tokens(document)))
+    return tokens is None or not set(tokens).isdisjoint(document_tokens)
 
 
 def can_write(principal: Principal, document: Document) -> bool:

@@ -11,22 +11,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from docservice.db.models import Document, Version
-from docservice.domain import Principal, SearchHit, SearchQuery, SearchResult
+from docservice.db.models import AclEntry, Document, Version
+from docservice.domain import Principal, SearchHit, SearchQuery, SearchResult, Visibility
 from docservice.errors import InvalidInput
 from docservice.search.plan import TIER
 from docservice.search.query import parse_query, wants_latest
 from docservice.search.ranking import RERANK_DEPTH, Candidate, rerank
-from docservice.search.snippets import best_snippet
+from docservice.search.snippets import Snippets
 from docservice.search.suggest import broader_queries, spelling_suggestion
 from docservice.services.context import Context
-from docservice.services.indexing import page_texts, years_in
-from docservice.services.permissions import can_read
+from docservice.services.indexing import pages_of, years_in
+from docservice.services.permissions import acl_tokens_of, may_read
 
 MAX_LIMIT = 100
 MAX_OFFSET = 10_000
@@ -49,13 +49,13 @@ def search(ctx: Context, principal: Principal, raw: str, *, all_versions: bool =
     result = ctx.index.search(asked, principal.acl_tokens())
     with ctx.uow() as uow:
         hits = _readable_hits(uow.session, principal, result.hits, query, reranked)
-        pages = {hit.version_id: page_texts(uow.session, hit.version_id) for hit in hits}
+        pages = pages_of(uow.session, [hit.version_id for hit in hits])
     suggestion = None
     if hits and hits[0].extra.get(TIER, 0):  # the best hit lacks a word as typed: a typo?
         suggestion = spelling_suggestion(query, [_shown_text(hit, pages[hit.version_id])
                                                  for hit in hits[:SUGGESTION_SOURCES]])
-    shown_query = parse_query(suggestion) if suggestion else query
-    hits = [_with_snippet(hit, pages[hit.version_id], shown_query) for hit in hits]
+    snippets = Snippets(parse_query(suggestion) if suggestion else query)
+    hits = [_with_snippet(hit, snippets.best(pages[hit.version_id])) for hit in hits]
     if result.total == 0:
         suggestion = _broader_with_hits(ctx, principal, query)
     return SearchResult(total=result.total, hits=hits, facets=result.facets,
@@ -72,34 +72,54 @@ def _readable_hits(session: Session, principal: Principal, hits: Sequence[Search
                    query: SearchQuery, reranked: bool) -> list[SearchHit]:
     """The hits the caller may read (the index is trimmed by ACL already; this guards against
     a stale entry), ranked and cut to the page asked for."""
-    documents = {doc.id: doc for doc in session.scalars(
-        select(Document).where(Document.id.in_({hit.document_id for hit in hits}))
-        .options(selectinload(Document.acl)))}
-    readable = [hit for hit in hits if hit.document_id in documents
-                and can_read(principal, documents[hit.document_id])]
+    dates = _readable_dates(session, principal, hits)
+    readable = [hit for hit in hits if hit.version_id in dates]
     if not reranked:
         return readable
-    versions = {version.id: version for version in session.scalars(
-        select(Version).where(Version.id.in_({hit.version_id for hit in readable})))}
-    candidates = [_candidate(hit, documents[hit.document_id], versions[hit.version_id])
-                  for hit in readable if hit.version_id in versions]
+    candidates = [Candidate(hit, *dates[hit.version_id]) for hit in readable]
     ranked = rerank(candidates, today=datetime.now(UTC).date(),
                     latest=wants_latest(query.terms))
     return ranked[query.offset:query.offset + query.limit]
 
 
-def _candidate(hit: SearchHit, document: Document, version: Version) -> Candidate:
-    years = set(version.year_list) | set(years_in(document.title, version.filename))
-    return Candidate(hit=hit, uploaded_at=version.uploaded_at, years=sorted(years),
-                     expires_on=document.expires_on)
+_Dates = tuple[datetime, list[int], date | None]  # uploaded, years it is about, expires
+
+
+def _readable_dates(session: Session, principal: Principal, hits: Sequence[SearchHit]
+                    ) -> dict[int, _Dates]:
+    """Per readable hit's version id, the dates ranking needs: one query of plain columns,
+    and a second only for documents shared with named people or teams."""
+    if not hits:
+        return {}
+    rows = session.execute(
+        select(Version.id, Version.uploaded_at, Version.years, Version.filename,
+               Document.id.label("document_id"), Document.title, Document.expires_on,
+               Document.owner_id, Document.team_id, Document.visibility)
+        .join(Document, Document.id == Version.document_id)
+        .where(Version.id.in_({hit.version_id for hit in hits}))).all()
+    shared = {row.document_id for row in rows if row.visibility == Visibility.CUSTOM}
+    grants: dict[int, list[str]] = {}
+    if shared and principal.acl_tokens() is not None:
+        for document_id, grantee in session.execute(
+                select(AclEntry.document_id, AclEntry.principal)
+                .where(AclEntry.document_id.in_(shared))):
+            grants.setdefault(document_id, []).append(grantee)
+    dates: dict[int, _Dates] = {}
+    for row in rows:
+        if may_read(principal, acl_tokens_of(row.owner_id, row.team_id, row.visibility,
+                                             grants.get(row.document_id, ()))):
+            named = {int(year) for year in (row.years or "").split(",") if year}
+            years = sorted(named | set(years_in(row.title, row.filename)))
+            dates[row.id] = (row.uploaded_at, years, row.expires_on)
+    return dates
 
 
 def _shown_text(hit: SearchHit, pages: Sequence[str]) -> str:
     return "\n".join([hit.title, hit.filename, *pages])
 
 
-def _with_snippet(hit: SearchHit, pages: Sequence[str], query: SearchQuery) -> SearchHit:
-    snippet, page = best_snippet(pages, query)
+def _with_snippet(hit: SearchHit, best: tuple[str, int | None]) -> SearchHit:
+    snippet, page = best
     return replace(hit, snippet=snippet, page=page)
 
 
