@@ -6,7 +6,7 @@ the same terms and ranks alike. Requests and responses are plain dicts; the only
 between the engines (call style and exception types) lives in ``ElasticsearchClient`` and
 ``OpenSearchClient``, and every engine or network error leaves them as SearchUnavailable.
 
-Layout: physical indices ``<prefix>-documents-v1-<timestamp>-<random>`` behind the alias
+Layout: physical indices ``<prefix>-documents-v2-<timestamp>-<random>`` behind the alias
 ``<prefix>-documents``, which searches read. ``rebuild`` fills a new physical index through
 its own ``...-building`` alias, swaps the aliases in one ``_aliases`` call and then deletes the
 old index; meanwhile ``index`` and ``delete_document`` write to both, so what a worker writes
@@ -37,13 +37,17 @@ from docservice.search.plan import (
     KIND_SCORE,
     LATEST_BONUS,
     NEARBY_FIELDS,
+    PAIRS,
     TEXT_BOOSTS,
     VARIANT_WEIGHT,
     YEAR_SCORE,
+    Fetched,
     QueryPlan,
     Stage,
-    StagedHits,
     facet_key,
+    pairs_text,
+    run_stages,
+    token_pairs,
     utc,
 )
 from docservice.search.query import Clause, TokenRun
@@ -54,8 +58,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MAPPING_VERSION = "v1"
-MAPPING_FILE = Path(__file__).resolve().parents[2] / "index_mappings" / "documents.v1.json"
+MAPPING_VERSION = "v2"  # v2: token-pair twins of the text fields (plan.PAIRS)
+MAPPING_FILE = Path(__file__).resolve().parents[2] / "index_mappings" / "documents.v2.json"
 # Tantivy's BM25 keeps the (k1 + 1) factor that Lucene dropped in 8.0; scaling the text
 # boosts by it makes both engines score text alike against the constant year/latest scores.
 BM25_SCALE = 2.2
@@ -263,8 +267,11 @@ class ElasticIndex:
     # -- SearchIndex ------------------------------------------------------------------------
 
     def ensure(self) -> None:
-        if not self._live(self._layout()):
+        live = self._live(self._layout())
+        if not live:
             self._create_live_index()
+        else:
+            self._require_current(live[0])
 
     def index(self, entries: Sequence[IndexEntry]) -> None:
         if not entries:
@@ -282,12 +289,14 @@ class ElasticIndex:
 
     def search(self, query: SearchQuery, acl_tokens: Sequence[str] | None) -> SearchResult:
         plan = QueryPlan(query, acl_tokens)
-        staged = StagedHits(plan)
-        for tier, stage in plan.stages(staged):  # while the stages find little
-            found = self.client.search(self.alias, search_body(plan, stage))
-            staged.add(tier, [_hit(raw, plan.by_date) for raw in found["hits"]["hits"]],
-                       _total(found))
-        return SearchResult(total=staged.total, hits=staged.page(), facets=_facets(found))
+
+        def fetch(stage: Stage, offset: int, limit: int) -> Fetched[Body]:
+            found = self.client.search(self.alias, search_body(plan, stage, offset, limit))
+            return ([_hit(raw, plan.by_date) for raw in found["hits"]["hits"]], _total(found),
+                    found)
+
+        staged, last = run_stages(plan, fetch)
+        return SearchResult(total=staged.total, hits=staged.page(), facets=_facets(last))
 
     def count(self) -> int:
         return self.client.count(self.alias)
@@ -320,6 +329,9 @@ class ElasticIndex:
     def check(self) -> None:
         self.client.ping()
         self.client.count(self.alias)
+        live = self._live(self._layout())
+        if live:
+            self._require_current(live[0])
 
     # -- physical indices -------------------------------------------------------------------
 
@@ -330,6 +342,15 @@ class ElasticIndex:
 
     def _live(self, layout: Mapping[str, set[str]]) -> list[str]:
         return sorted(name for name, aliases in layout.items() if self.alias in aliases)
+
+    def _require_current(self, name: str) -> None:
+        """Raise when the live index has the layout of an older release (its phrases would
+        find nothing): ``rebuild`` (``docservice reindex``) makes a current one."""
+        version = name[len(self.alias) + 1:].split("-", 1)[0]
+        if version != MAPPING_VERSION:
+            raise SearchUnavailable(f"search index {name} has the {version} layout of an older "
+                                    f"docservice; run `docservice reindex` to rebuild it as "
+                                    f"{MAPPING_VERSION}")
 
     def _building_aliases(self) -> list[str]:
         """Aliases of the indices a rebuild is filling; creates the live index if there is none."""
@@ -375,11 +396,13 @@ class ElasticIndex:
 
 # -- requests -------------------------------------------------------------------------------
 
-def search_body(plan: QueryPlan, stage: Stage) -> Body:
-    """The search request for ``plan`` at ``stage``: hits, total and facets in one round
-    trip."""
+def search_body(plan: QueryPlan, stage: Stage, offset: int = 0, limit: int | None = None
+                ) -> Body:
+    """The search request for ``plan`` at ``stage`` (hits ``offset`` on, ``limit`` of them;
+    default: the page and all before it): hits, total and facets in one round trip."""
     body: Body = {
-        "query": _query(plan, stage), "from": 0, "size": plan.window,
+        "query": _query(plan, stage), "from": offset,
+        "size": plan.window if limit is None else limit,
         "track_total_hits": True, "_source": SOURCE_FIELDS,
         "aggs": {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in FACET_FIELDS}}
     if plan.by_date:
@@ -430,8 +453,13 @@ def _clause(plan: QueryPlan, clause: Clause) -> Body:
 
 
 def _text_match(run: TokenRun, field: str, boost: float, slop: int = 0) -> Body:
+    """``run`` as a term or phrase in ``field``; an exact phrase in the pairs twin."""
     if len(run) == 1:
         return {"term": {field: {"value": run[0], "boost": boost}}}
+    if not slop:
+        field, run = field + PAIRS, tuple(token_pairs(run))
+        if len(run) == 1:
+            return {"term": {field: {"value": run[0], "boost": boost}}}
     # The whitespace analyzer splits the joined tokens back into exactly ``run``.
     phrase: Body = {"query": " ".join(run), "boost": boost}
     if slop:
@@ -453,7 +481,7 @@ def _batches(entries: Iterable[IndexEntry]) -> Iterator[list[tuple[int, Body]]]:
     size = 0
     for entry in entries:
         document = _document(entry)
-        weight = sum(len(document[name].encode()) for name in TEXT_BOOSTS) + 1_000
+        weight = 3 * sum(len(document[name].encode()) for name in TEXT_BOOSTS) + 1_000  # + pairs
         if batch and (len(batch) >= BULK_DOCS or size + weight > BULK_BYTES):
             yield batch
             batch, size = [], 0
@@ -466,6 +494,7 @@ def _batches(entries: Iterable[IndexEntry]) -> Iterator[list[tuple[int, Body]]]:
 def _document(entry: IndexEntry) -> Body:
     fields = entry_fields(entry)
     document = {name: getattr(fields, name) for name in DOCUMENT_FIELDS}
+    document.update((name + PAIRS, pairs_text(document[name])) for name in TEXT_BOOSTS)
     document["uploaded_at"] = utc(fields.uploaded_at).isoformat()
     document["expires_on"] = None if fields.expires_on is None else utc(
         fields.expires_on).isoformat()

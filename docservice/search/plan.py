@@ -4,8 +4,9 @@ The Tantivy and the Elasticsearch/OpenSearch adapters both build their queries f
 ``QueryPlan`` and these weights, so that they match and rank alike: text fields boosted,
 sales synonyms a little below the words typed (a clause scores by its best alternative, so
 synonyms do not add up), a year asked for and a file kind named worth a constant score,
-words close together (and phrases, once only asked for) worth a bonus, latest versions only
-(or first), filters on one field alternatives and on different fields all required.
+words typed next to each other found so (and phrases, once only asked for) worth a bonus,
+latest versions only (or first), filters on one field alternatives and on different fields
+all required.
 
 A search runs in stages, each tried only when the ones before found little (fewer than
 ``FEW_HITS`` entries, or nothing when sorting by date); the hits of a later stage follow those
@@ -22,10 +23,11 @@ typed) so that re-ranking keeps better matches first:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+import itertools
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from docservice.domain import SearchHit, SearchQuery
 from docservice.search.query import (
@@ -37,6 +39,8 @@ from docservice.search.query import (
     term_clauses,
 )
 
+T = TypeVar("T")
+
 TEXT_BOOSTS = {"title": 4.0, "filename": 3.0, "tags": 3.0, "content": 1.0}
 KEYWORD_FIELDS = ("category", "subtype", "type", "tag", "product", "customer", "industry",
                   "region", "stage", "status")
@@ -46,8 +50,7 @@ YEAR_SCORE = 2.0
 KIND_SCORE = 1.0  # a document of the file kind a word names ("spreadsheet")
 VARIANT_WEIGHT = 0.3  # a word one edit away from a typed word, per field boost
 ALTERNATIVE_TIE_BREAKER = 0.1  # a clause scores by its best alternative, others add a tenth
-NEARBY_SLOP = 6  # words of the query within this many positions of each other: a bonus
-NEARBY_WEIGHT = 0.5
+NEARBY_WEIGHT = 0.5  # per pair of typed words found next to each other
 NEARBY_FIELDS = ("title", "content")
 PHRASE_WEIGHT = 4.0  # in the loose stages a quoted phrase found as typed ranks first
 FEW_HITS = 3  # a stage finding fewer entries is followed by the next
@@ -55,6 +58,12 @@ TIER = "tier"  # SearchHit.extra key: the stage that found the hit
 STAGE_NAMES = ("strict", "loose", "fuzzy", "relaxed", "relaxed fuzzy")
 LATEST_BONUS = 1000.0  # with all versions, every latest version ranks above older ones
 FACET_SIZE = 50
+# Each text field has a twin holding its adjacent token pairs ("a b c": "a+b b+c", at the
+# positions of a and b): an exact phrase of two tokens is one term there, a longer one a
+# phrase of pairs; the same matches as a phrase of tokens at a fraction of the cost, pairs
+# being rare where single tokens are common.
+PAIRS = "_pairs"  # suffix of the twin's name
+PAIR_JOIN = "\u2063"  # joins a pair's tokens; analysis never makes a token holding it
 
 
 @dataclass(frozen=True)
@@ -137,33 +146,74 @@ class StagedHits:
         self.plan = plan
         self.hits: list[SearchHit] = []
         self.total = 0
+        self.skipped = 0  # hits of the first stage before ``hits`` (not fetched)
         self._seen: set[int] = set()
 
-    def add(self, tier: int, hits: Sequence[SearchHit], total: int) -> None:
+    def add(self, tier: int, hits: Sequence[SearchHit], total: int, skipped: int = 0) -> None:
+        if skipped:
+            self.skipped = skipped
         for hit in hits:
             if hit.version_id not in self._seen:
                 self._seen.add(hit.version_id)
-                self.hits.append(replace(hit, extra={**hit.extra, TIER: tier}))
-        self.total = max(self.total, total, len(self.hits))
+                hit.extra[TIER] = tier  # the adapter's own new hit: tagged, not copied
+                self.hits.append(hit)
+        self.total = max(self.total, total, self.skipped + len(self.hits))
 
     @property
     def enough(self) -> bool:
         """Whether the next stages may stay untried."""
-        return self.total >= (1 if self.plan.by_date else FEW_HITS)
+        return self._enough(self.total)
+
+    def _enough(self, total: int) -> bool:
+        return total >= (1 if self.plan.by_date else FEW_HITS)
 
     def page(self) -> list[SearchHit]:
-        query = self.plan.query
-        return self.hits[query.offset:query.offset + query.limit]
+        start = self.plan.query.offset - self.skipped
+        return self.hits[start:start + self.plan.query.limit]
+
+
+Fetched = tuple[list[SearchHit], int, T]  # one page of a stage's hits, its total, the answer
+
+
+def run_stages(plan: QueryPlan, fetch: Callable[[Stage, int, int], Fetched[T]]
+               ) -> tuple[StagedHits, T]:
+    """Run ``plan``'s stages while they find little; ``fetch(stage, offset, limit)`` asks the
+    engine. The first stage is asked straight for the page (a deep page costs no more than
+    the first; most searches end there); when it finds too little, it is asked again from
+    the start and the later stages' hits follow its own. Returns the hits and the engine's
+    last answer (its facets)."""
+    staged = StagedHits(plan)
+    answer: T | None = None
+    for tier, stage in plan.stages(staged):
+        offset = plan.query.offset if tier == 0 else 0
+        hits, total, answer = fetch(stage, offset, plan.window - offset)
+        if offset and not staged._enough(total):  # later stages follow: fetch it whole
+            offset = 0
+            hits, total, answer = fetch(stage, 0, plan.window)
+        staged.add(tier, hits, total, offset)
+    assert answer is not None  # the first stage always runs
+    return staged, answer
 
 
 def _nearby(clauses: Sequence[Clause]) -> tuple[tuple[TokenRun, int, float], ...]:
-    """The typed words of several clauses as one run, matched with slop: words near each other
-    rank above words scattered over a long document."""
+    """Each typed word next to the following one, as typed: a document saying "support plan
+    renewal" ranks above one with the three words scattered. (Adjacent pairs rather than one
+    run matched with slop: a sloppy phrase over long texts cost more than the rest of the
+    search.)"""
     runs = [clause.alternatives[0] for clause in clauses]
-    joined = tuple(token for run in runs for token in run)
-    if len(runs) < 2 or len(joined) < 2:
-        return ()
-    return ((joined, NEARBY_SLOP + len(joined), NEARBY_WEIGHT),)
+    pairs = dict.fromkeys((first[-1], second[0]) for first, second in itertools.pairwise(runs)
+                          if first and second)
+    return tuple((pair, 0, NEARBY_WEIGHT) for pair in pairs)
+
+
+def token_pairs(tokens: Sequence[str]) -> list[str]:
+    """Each token joined to the next (see ``PAIRS``)."""
+    return [first + PAIR_JOIN + second for first, second in itertools.pairwise(tokens)]
+
+
+def pairs_text(analysed: str) -> str:
+    """The pairs twin of an analysed field (tokens joined by spaces)."""
+    return " ".join(token_pairs(analysed.split()))
 
 
 def values(value: Any) -> list[Any]:

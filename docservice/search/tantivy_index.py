@@ -36,13 +36,17 @@ from docservice.search.plan import (
     KIND_SCORE,
     LATEST_BONUS,
     NEARBY_FIELDS,
+    PAIRS,
     TEXT_BOOSTS,
     VARIANT_WEIGHT,
     YEAR_SCORE,
+    Fetched,
     QueryPlan,
     Stage,
-    StagedHits,
     facet_key,
+    pairs_text,
+    run_stages,
+    token_pairs,
     utc,
     values,
 )
@@ -62,6 +66,7 @@ def build_schema() -> tantivy.Schema:
     builder.add_boolean_field("is_latest", stored=True, indexed=True, fast=True)
     for name in TEXT_BOOSTS:
         builder.add_text_field(name, tokenizer_name=TOKENIZER, index_option="position")
+        builder.add_text_field(name + PAIRS, tokenizer_name=TOKENIZER, index_option="position")
     for name in KEYWORD_FIELDS:
         builder.add_text_field(name, tokenizer_name="raw", fast=True, index_option="basic")
     builder.add_text_field("acl", tokenizer_name="raw", index_option="basic")
@@ -79,6 +84,7 @@ class _Live:
 
     name: str
     index: tantivy.Index
+    pairs: bool  # the index has the token-pair fields (indexes built before them do not)
     seen: tuple[int, int, int] | None = None
 
 
@@ -124,14 +130,16 @@ class TantivyIndex:
 
     def search(self, query: SearchQuery, acl_tokens: Sequence[str] | None) -> SearchResult:
         live, searcher = self._searcher()
-        plan = _QueryPlan(live.index.schema, query, acl_tokens)
+        plan = _QueryPlan(live.index.schema, query, acl_tokens, pairs=live.pairs)
+
+        def fetch(stage: Stage, offset: int, limit: int) -> Fetched[tantivy.Query]:
+            found = self._run(searcher, plan, stage, offset, limit)
+            return ([self._hit(searcher, score, address, plan) for score, address in found.hits],
+                    found.count, found.query)
+
         try:
-            staged = StagedHits(plan)
-            for tier, stage in plan.stages(staged):  # while the stages find little
-                found = self._run(searcher, plan, stage)
-                staged.add(tier, [self._hit(searcher, score, address, plan)
-                                  for score, address in found.hits], found.count)
-            facets = _facets(searcher, found.query)
+            staged, last_query = run_stages(plan, fetch)
+            facets = _facets(searcher, last_query)
         except ValueError as exc:
             raise SearchUnavailable(f"search failed: {exc}") from exc
         return SearchResult(total=staged.total, hits=staged.page(), facets=facets)
@@ -176,6 +184,7 @@ class TantivyIndex:
         document.add_boolean("is_latest", fields.is_latest)
         for name in TEXT_BOOSTS:
             document.add_text(name, getattr(fields, name))
+            document.add_text(name + PAIRS, pairs_text(getattr(fields, name)))
         for name in KEYWORD_FIELDS:
             for value in values(getattr(fields, name)):
                 document.add_text(name, value)
@@ -201,9 +210,10 @@ class TantivyIndex:
                          filename=display["filename"], category=display["category"],
                          is_latest=bool(stored["is_latest"][0]))
 
-    def _run(self, searcher: tantivy.Searcher, plan: _QueryPlan, stage: Stage) -> _Found:
+    def _run(self, searcher: tantivy.Searcher, plan: _QueryPlan, stage: Stage, offset: int,
+             limit: int) -> _Found:
         built = plan.build(stage)
-        result = searcher.search(built, limit=plan.window, offset=0, count=True,
+        result = searcher.search(built, limit=limit, offset=offset, count=True,
                                  order_by_field="uploaded_at" if plan.by_date else None,
                                  order=tantivy.Order.Desc)
         return _Found(built, int(getattr(result, "count", 0) or 0), result.hits)
@@ -227,7 +237,7 @@ class TantivyIndex:
         name = self._pointer()
         with self._open_lock:
             if self._live is None or self._live.name != name:
-                self._live = _Live(name, self._open(name))
+                self._live = _Live(name, self._open(name), self._has_pairs(name))
             return self._live
 
     def _pointer(self) -> str:
@@ -252,6 +262,18 @@ class TantivyIndex:
             tantivy.Tokenizer.whitespace()).build())
         index.config_reader(reload_policy="Manual")
         return index
+
+    def _has_pairs(self, name: str) -> bool:
+        try:
+            meta = json.loads((self.path / name / "meta.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise SearchUnavailable(f"cannot read search index {self.path / name}: {exc}"
+                                    ) from exc
+        if "content" + PAIRS in {field["name"] for field in meta.get("schema", [])}:
+            return True
+        log.warning("the search index in %s predates token-pair fields: phrases are slower "
+                    "until `docservice reindex` rebuilds it", self.path)
+        return False
 
     def _create_index_dir(self) -> str:
         name = f"index-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
@@ -343,9 +365,10 @@ class _QueryPlan(QueryPlan):
     """A SearchQuery as Tantivy queries: clauses over the text fields, filters, ACL, latest."""
 
     def __init__(self, schema: tantivy.Schema, query: SearchQuery,
-                 acl_tokens: Sequence[str] | None) -> None:
+                 acl_tokens: Sequence[str] | None, *, pairs: bool = True) -> None:
         super().__init__(query, acl_tokens)
         self.schema = schema
+        self.pairs = pairs
 
     def build(self, stage: Stage) -> tantivy.Query:
         must = tantivy.Occur.Must
@@ -389,9 +412,15 @@ class _QueryPlan(QueryPlan):
         return _any_of(options)
 
     def _text_match(self, run: Sequence[str], field: str, slop: int = 0) -> tantivy.Query:
+        """``run`` as a term or phrase in ``field``; an exact phrase in the pairs twin."""
         if len(run) == 1:
             return tantivy.Query.term_query(self.schema, field, run[0])
-        return tantivy.Query.phrase_query(self.schema, field, list(run), slop)
+        if slop or not self.pairs:
+            return tantivy.Query.phrase_query(self.schema, field, list(run), slop)
+        pairs: list[str | tuple[int, str]] = list(token_pairs(run))
+        if len(pairs) == 1:
+            return tantivy.Query.term_query(self.schema, field + PAIRS, pairs[0])
+        return tantivy.Query.phrase_query(self.schema, field + PAIRS, pairs)
 
     def _filters(self) -> Iterator[tantivy.Query]:
         """One query per filtered field; several values of one field are alternatives."""

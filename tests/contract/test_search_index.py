@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 import shutil
 import subprocess
 import sys
@@ -21,6 +22,7 @@ import pytest
 from docservice.domain import IndexEntry, SearchResult
 from docservice.errors import IndexBusy, SearchUnavailable
 from docservice.search.base import SearchIndex
+from docservice.search.plan import TIER
 from docservice.search.query import parse_query
 from tests.services import scale_out, service_env
 
@@ -158,6 +160,17 @@ def test_a_phrase_found_nowhere_finds_its_words(search_index: SearchIndex) -> No
     search_index.index([entry("A", "The contract draft was not signed yet."),
                         entry("C", "Unrelated.")])
     assert titles(find(search_index, '"signed contract"')) == ["A"]
+
+
+def test_a_phrase_matches_its_words_in_order_only(search_index: SearchIndex) -> None:
+    # X holds every pair of the phrase's words next to each other, but never all three.
+    search_index.index([entry("A", "The edge gateway installation guide, chapter 2."),
+                        entry("X", "The edge gateway arrived. The gateway installation is due."),
+                        entry("Y", "Installation of the gateway at the network edge.")])
+    found = find(search_index, '"edge gateway installation"')
+    assert titles(found)[0] == "A"
+    assert [hit.extra[TIER] for hit in found.hits][0] == 0
+    assert all(hit.extra[TIER] > 0 for hit in found.hits[1:])  # words apart: a later stage
 
 
 def test_words_near_each_other_rank_first(search_index: SearchIndex) -> None:
@@ -347,6 +360,20 @@ def test_pagination_and_total(search_index: SearchIndex) -> None:
     assert not {h.version_id for h in first.hits} & {h.version_id for h in second.hits}
 
 
+def test_pages_run_on_from_the_exact_matches_into_the_forgiving_ones(
+        search_index: SearchIndex) -> None:
+    # Two entries hold the phrase; eight more hold its words apart (found by the next stage).
+    search_index.index([entry(f"Exact {n}", "the signed contract") for n in range(2)]
+                       + [entry(f"Apart {n}", "contract, not yet signed") for n in range(8)])
+    pages = [find(search_index, '"signed contract"', limit=4, offset=offset)
+             for offset in (0, 4, 8)]
+    shown = [title for page in pages for title in titles(page)]
+    assert [page.total for page in pages] == [10, 10, 10]
+    assert set(shown[:2]) == {"Exact 0", "Exact 1"}
+    assert sorted(shown) == sorted([f"Exact {n}" for n in range(2)]
+                                   + [f"Apart {n}" for n in range(8)])  # each once
+
+
 def test_sort_by_date_puts_the_newest_first(search_index: SearchIndex) -> None:
     day = datetime(2024, 1, 1)
     search_index.index([entry("Router middle", "router", uploaded_at=day + timedelta(days=5)),
@@ -532,6 +559,31 @@ def test_elastic_keeps_what_is_written_while_a_rebuild_runs(
         index.rebuild(entries())
         assert sorted(titles(find(index, "router"))) == [
             "Price list", "Router manual", "Router spec", "Router uploaded meanwhile"]
+    finally:
+        drop_search_index("opensearch", tmp_path / "index")
+
+
+@pytest.mark.services
+def test_elastic_asks_for_a_reindex_of_an_older_layout_and_reindex_mends_it(
+        tmp_path: Path) -> None:
+    from docservice.search import elastic_index
+
+    index = make_search_index("opensearch", tmp_path / "index")
+    assert isinstance(index, elastic_index.ElasticIndex)
+    try:  # what an older release left: a v1 index (no pair fields) behind the alias
+        body = json.loads(elastic_index.MAPPING_FILE.read_text(encoding="utf-8"))
+        properties = body["mappings"]["properties"]
+        for name in [name for name in properties if name.endswith("_pairs")]:
+            del properties[name]
+        old = index._new_name().replace(f"-{elastic_index.MAPPING_VERSION}-", "-v1-")
+        index.client.create_index(old, {**body, "aliases": {index.alias: {}}})
+        for call in (index.ensure, index.check):
+            with pytest.raises(SearchUnavailable, match=r"v1 layout .* `docservice reindex`"):
+                call()
+        index.rebuild([entry("Edge gateway guide", "the edge gateway installation")])
+        index.ensure()
+        index.check()
+        assert titles(find(index, '"edge gateway"')) == ["Edge gateway guide"]
     finally:
         drop_search_index("opensearch", tmp_path / "index")
 
