@@ -61,6 +61,8 @@ ZH: dict[str, str] = {
     "{total} results": "共 {total} 条结果",
     "{total} documents": "共 {total} 份文档",
     "No documents match": "没有匹配的文档",
+    "Did you mean:": "您是不是要找：",
+    "Try a broader search:": "试试范围更宽的搜索：",
     "Use fewer or more general words.": "减少关键词或使用更通用的词。",
     "Remove a filter above.": "移除上方的筛选条件。",
     "Tick \"Include older versions\".": "勾选“包含旧版本”。",

@@ -36,7 +36,10 @@ SCHEMAS: dict[str, Schema] = {
     "SearchResult": obj({"query": STR, "total": INT, "limit": INT, "offset": INT,
                          "hits": array(ref("Hit")),
                          "facets": {"type": "object", "additionalProperties": {
-                             "type": "object", "additionalProperties": INT}}}),
+                             "type": "object", "additionalProperties": INT}},
+                         "suggestion": {**OPT_STR, "description": (
+                             "a query to offer instead: a spelling correction when hits "
+                             "lack a typed word, a broader query when nothing matched")}}),
     "Version": obj({"document_id": INT, "version_id": INT, "version": INT, "filename": STR,
                     "title": STR, "media_type": STR, "file_type": STR, "size": INT,
                     "uploaded_at": STR, "uploader": OPT_STR, "note": OPT_STR,
