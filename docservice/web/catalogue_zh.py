@@ -206,6 +206,12 @@ ZH: dict[str, str] = {
     "Open": "打开",
     # upload page
     "Upload documents": "上传文档",
+    "Automatic: suggested for each file": "自动：按每个文件推荐",
+    "suggested": "系统推荐",
+    "Suggested from the file; change it on the document page under Edit details.":
+        "根据文件推荐；可在文档页面的“编辑详情”中修改。",
+    "Suggested from the file; change it under Edit details.":
+        "根据文件推荐；可在“编辑详情”中修改。",
     "Drop files or a folder here": "将文件或文件夹拖放到这里",
     "or": "或",
     "choose files": "选择文件",
