@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -79,6 +80,10 @@ class Document(Base):
     title: Mapped[str] = mapped_column(String(500))
     category: Mapped[str] = mapped_column(String(32), default="other")
     subtype: Mapped[str | None] = mapped_column(String(32))
+    # True while category and subtype are the app's suggestion (the uploader gave none);
+    # a person choosing them makes it False, and the app never changes them again.
+    category_suggested: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                     server_default=false())
     product: Mapped[str | None] = mapped_column(String(200))
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id",
                                                                ondelete="SET NULL"))

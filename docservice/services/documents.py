@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import PurePath
 from typing import IO
@@ -19,6 +19,7 @@ from docservice.domain import SUBTYPES, BlobInfo, Category, IngestState, Princip
 from docservice.errors import DocumentNotFound, InvalidInput, QueueUnavailable, VersionNotFound
 from docservice.queue.base import INGEST_JOB
 from docservice.services import audit
+from docservice.services.classify import chosen_or_suggested
 from docservice.services.context import Context
 from docservice.services.permissions import (
     can_read,
@@ -33,7 +34,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class DocumentMeta:
     title: str | None = None
-    category: str = "other"
+    category: str | None = "other"  # None at upload: the app suggests one (classify.py)
     subtype: str | None = None
     tags: Sequence[str] = ()
     product: str | None = None
@@ -62,7 +63,7 @@ def title_from_filename(filename: str) -> str:
 
 def validated_meta(meta: DocumentMeta) -> DocumentMeta:
     try:
-        category = Category(meta.category)
+        category = Category(meta.category or "")
     except ValueError as exc:
         allowed = ", ".join(c.value for c in Category)
         raise InvalidInput(f"unknown category {meta.category!r}; use one of {allowed}") from exc
@@ -92,7 +93,7 @@ def _customer_id(session: Session, name: str | None) -> int | None:
 
 
 def apply_meta(session: Session, document: Document, meta: DocumentMeta) -> None:
-    document.category = meta.category
+    document.category = meta.category or Category.OTHER.value
     document.subtype = meta.subtype or None
     document.product = meta.product or None
     document.customer_id = _customer_id(session, meta.customer)
@@ -159,9 +160,12 @@ def _stored(ctx: Context, stream: IO[bytes]) -> Iterator[BlobInfo]:
 
 def upload(ctx: Context, principal: Principal, stream: IO[bytes], filename: str,
            meta: DocumentMeta) -> UploadOutcome:
-    """Store a new document; identical bytes the caller can already read are a duplicate."""
+    """Store a new document; identical bytes the caller can already read are a duplicate.
+
+    Without a category in ``meta`` the file name suggests one (see classify.py)."""
     require_uploader(principal)
-    meta = validated_meta(meta)
+    category, subtype, suggested = chosen_or_suggested(meta.category, meta.subtype, filename)
+    meta = validated_meta(replace(meta, category=category, subtype=subtype))
     with _stored(ctx, stream) as blob, ctx.uow() as uow:
         existing = _readable_duplicate(uow.session, principal, blob.key)
         if existing is not None:
@@ -172,6 +176,7 @@ def upload(ctx: Context, principal: Principal, stream: IO[bytes], filename: str,
         document = Document(title=(meta.title or title_from_filename(filename)).strip(),
                             owner_id=principal.user_id, team_id=team_id)
         apply_meta(uow.session, document, meta)
+        document.category_suggested = suggested
         uow.session.add(document)
         uow.session.flush()
         version = _new_version(uow.session, principal, document, blob, filename, None)

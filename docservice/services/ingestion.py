@@ -18,6 +18,7 @@ from docservice.ingest.metadata import detect_languages
 from docservice.ingest.options import ExtractOptions
 from docservice.ingest.sniff import sniff_media_type
 from docservice.queue.base import INGEST_JOB
+from docservice.services.classify import refine_category
 from docservice.services.context import Context
 from docservice.services.indexing import entry_for, years_in
 
@@ -92,6 +93,7 @@ def _finish(ctx: Context, version_id: int, extracted: ExtractedText | None,
             return
         if extracted is not None:
             _store_text(session, version, extracted)
+            refine_category(session, version, extracted.pages)
         version.state = state.value
         version.state_reason = reason
         version.progress = None

@@ -130,6 +130,8 @@ def update_metadata(ctx: Context, principal: Principal, document_id: int,
         document.title = (after.title or document.title).strip()
         document.team_id = after.team_id
         apply_meta(session, document, after)
+        if {"category", "subtype"} & set(changed):  # a person chose: no more suggestions
+            document.category_suggested = False
         _audit_changes(session, principal, document_id, changed, permission_changes)
         uow.commit()
     reindex_document(ctx, document_id)

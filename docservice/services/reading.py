@@ -72,7 +72,9 @@ def version_states(ctx: Context, principal: Principal,
         rows = uow.session.scalars(select(Version).where(Version.id.in_(wanted)))
         return [{"version_id": v.id, "document_id": v.document_id, "filename": v.filename,
                  "state": v.state, "reason": v.state_reason, "progress": v.progress,
-                 "pages": v.page_count}
+                 "pages": v.page_count, "category": v.document.category,
+                 "subtype": v.document.subtype,
+                 "category_suggested": v.document.category_suggested}
                 for v in rows if can_read(principal, v.document)]
 
 

@@ -37,6 +37,7 @@ def document_view(document: Document) -> dict[str, Any]:
         "title": document.title,
         "category": document.category,
         "subtype": document.subtype,
+        "category_suggested": document.category_suggested,
         "product": document.product,
         "customer": customer.name if customer else None,
         "tags": document.tag_names,

@@ -61,6 +61,8 @@ ZH: dict[str, str] = {
     "{total} results": "共 {total} 条结果",
     "{total} documents": "共 {total} 份文档",
     "No documents match": "没有匹配的文档",
+    "Did you mean:": "您是不是要找：",
+    "Try a broader search:": "试试范围更宽的搜索：",
     "Use fewer or more general words.": "减少关键词或使用更通用的词。",
     "Remove a filter above.": "移除上方的筛选条件。",
     "Tick \"Include older versions\".": "勾选“包含旧版本”。",
@@ -204,6 +206,12 @@ ZH: dict[str, str] = {
     "Open": "打开",
     # upload page
     "Upload documents": "上传文档",
+    "Automatic: suggested for each file": "自动：按每个文件推荐",
+    "suggested": "系统推荐",
+    "Suggested from the file; change it on the document page under Edit details.":
+        "根据文件推荐；可在文档页面的“编辑详情”中修改。",
+    "Suggested from the file; change it under Edit details.":
+        "根据文件推荐；可在“编辑详情”中修改。",
     "Drop files or a folder here": "将文件或文件夹拖放到这里",
     "or": "或",
     "choose files": "选择文件",

@@ -78,7 +78,7 @@ def meta_from_form(form: Mapping[str, str]) -> DocumentMeta:
     """Upload metadata from form fields (the upload page and ``POST /api/v1/documents``)."""
     return DocumentMeta(
         title=_blank_to_none(form.get("title")),
-        category=(form.get("category") or "other").strip(),
+        category=_blank_to_none(form.get("category")),  # none given: the app suggests one
         subtype=_blank_to_none(form.get("subtype")),
         tags=tuple(split_list(form.get("tags"))),
         product=_blank_to_none(form.get("product")),

@@ -24,4 +24,4 @@ def search_payload(raw: str, *, all_versions: bool = False, limit: int = 10, off
     details = reading.hit_details(ctx, principal, result.hits)
     hits = [{**hit_view(hit), **details.get(hit.version_id, {})} for hit in result.hits]
     return {"query": raw, "total": result.total, "limit": limit, "offset": offset,
-            "hits": hits, "facets": result.facets}
+            "hits": hits, "facets": result.facets, "suggestion": result.suggestion}

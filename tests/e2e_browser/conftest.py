@@ -20,6 +20,11 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 PASSWORD = "correct-horse-1"
 SCREENSHOTS = Path(__file__).parents[2] / "test-output" / "screenshots"
+ALL_DONE = """() => {
+  const states = [...document.querySelectorAll(".upload-row .state")];
+  return states.length > 0 && states.every((s) => ["indexed", "failed", "duplicate"]
+    .includes(s.dataset.state));
+}"""  # every row on the upload page has finished
 
 
 @dataclass

@@ -9,7 +9,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e_browser.conftest import Site, log_in, open_page, screenshot
+from tests.e2e_browser.conftest import ALL_DONE, Site, log_in, open_page, screenshot
 from tests.factories import pdf_bytes, price_list_rows, write_docx, write_xlsx
 
 DROP = """([files]) => {
@@ -22,11 +22,6 @@ DROP = """([files]) => {
   zone.dispatchEvent(new DragEvent("dragenter", {dataTransfer: data, bubbles: true}));
   zone.dispatchEvent(new DragEvent("drop", {dataTransfer: data, bubbles: true,
                                             cancelable: true}));
-}"""
-ALL_DONE = """() => {
-  const states = [...document.querySelectorAll(".upload-row .state")];
-  return states.length > 0 && states.every((s) => ["indexed", "failed", "duplicate"]
-    .includes(s.dataset.state));
 }"""
 
 

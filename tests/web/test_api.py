@@ -98,6 +98,23 @@ def test_read_errors_are_404_and_never_reveal_what_exists(web: Web, alice: Brows
     assert carol.get("/api/v1/latest?product=nothing").status_code == 400
 
 
+def test_search_answers_with_a_suggestion_the_client_can_run(web: Web,
+                                                             bearer: dict[str, str]) -> None:
+    client = web.app.test_client()
+    created = client.post("/api/v1/documents", headers=bearer, data={
+        "file": (io.BytesIO(b"Warranty policy: five years on every router."), "warranty.txt")})
+    web.settle(created.get_json()["version_id"])
+    typo = client.get("/api/v1/search?q=warranty+polcy", headers=bearer).get_json()
+    assert typo["total"] == 1 and typo["suggestion"] == "warranty policy"
+    nothing = client.get("/api/v1/search?q=warranty+category:contract",
+                         headers=bearer).get_json()
+    assert nothing["total"] == 0 and nothing["suggestion"] == "warranty"
+    exact = client.get(f"/api/v1/search?q={typo['suggestion']}", headers=bearer).get_json()
+    assert exact["total"] == 1 and exact["suggestion"] is None
+    spec = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    assert "suggestion" in spec["SearchResult"]["required"]
+
+
 def test_search_parameters_are_checked(alice: Browser) -> None:
     assert _error(alice.get("/api/v1/search?q=x&limit=1000"))["code"] == "invalid_input"
     assert alice.get("/api/v1/search?q=x&limit=ten").status_code == 400

@@ -24,7 +24,8 @@ def test_upload_reports_the_new_document_and_its_ingestion_state(web: Web, alice
     assert states["versions"] == [{"version_id": outcome["version_id"],
                                    "document_id": outcome["document_id"], "filename": "spec.txt",
                                    "state": "indexed", "reason": None, "progress": None,
-                                   "pages": 1}]
+                                   "pages": 1, "category": "product", "subtype": "spec",
+                                   "category_suggested": False}]
 
 
 def test_identical_bytes_say_which_document_they_duplicate(web: Web, alice: Browser) -> None:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+from urllib.parse import parse_qsl, urlsplit
+
+from bs4 import BeautifulSoup
 
 from tests.factories import pdf_bytes
 from tests.web.conftest import Browser, Web, text_of
@@ -78,3 +81,48 @@ def test_paging_sorting_and_older_versions(web: Web, alice: Browser) -> None:
     web.settle(newer.get_json()["version_id"])
     assert "· older version" not in text_of(alice.get("/?q=alpha"))
     assert "· older version" in text_of(alice.get("/?q=alpha&all=1"))
+
+
+def _suggestion(page: str) -> tuple[str, dict[str, str]] | None:
+    """The suggestion line as a person reads it, and the search its link runs."""
+    line = BeautifulSoup(page, "html.parser").select_one(".suggestion")
+    if line is None:
+        return None
+    link = line.find("a")
+    assert link is not None
+    href = urlsplit(str(link["href"]))
+    assert href.path == "/"
+    return " ".join(line.get_text(" ").split()), dict(parse_qsl(href.query))
+
+
+def test_a_typo_offers_did_you_mean_with_a_link_that_runs_the_corrected_query(
+        web: Web, alice: Browser) -> None:
+    outcome = alice.upload("warranty.txt", b"Warranty policy: five years on every router.",
+                           visibility="org")
+    web.settle(outcome["version_id"])
+    page = text_of(alice.get("/?q=warranty+polcy&sort=date"))
+    assert _suggestion(page) == ("Did you mean: warranty policy",
+                                 {"q": "warranty policy", "sort": "date"})
+    corrected = text_of(alice.get("/?sort=date&q=warranty+policy"))
+    assert f'data-document-id="{outcome["document_id"]}"' in corrected
+    assert _suggestion(corrected) is None
+
+
+def test_no_hits_offers_a_broader_search(web: Web, alice: Browser) -> None:
+    outcome = alice.upload("router.txt", b"Router manual", category="product",
+                           visibility="org")
+    web.settle(outcome["version_id"])
+    page = text_of(alice.get("/?q=router+category:contract"))
+    assert "No documents match" in page
+    assert _suggestion(page) == ("Try a broader search: router", {"q": "router"})
+
+
+def test_the_suggestion_speaks_chinese(web: Web, alice: Browser) -> None:
+    outcome = alice.upload("warranty.txt", b"Warranty policy: five years on every router.",
+                           visibility="org")
+    web.settle(outcome["version_id"])
+    alice.post("/language", {"lang": "zh-CN", "next": "/"})
+    page = text_of(alice.get("/?q=warranty+polcy"))
+    assert _suggestion(page) == ("您是不是要找： warranty policy", {"q": "warranty policy"})
+    empty = text_of(alice.get("/?q=warranty+category:contract"))
+    assert _suggestion(empty) == ("试试范围更宽的搜索： warranty", {"q": "warranty"})

@@ -6,7 +6,8 @@ from typing import Any
 
 from flask import jsonify, request
 
-from docservice.services import documents, metadata, reading
+from docservice.errors import InvalidInput
+from docservice.services import classify, documents, metadata, reading
 from docservice.web.api.blueprint import bp
 from docservice.web.api.common import bool_arg, ctx, int_arg, json_body
 from docservice.web.auth import current_principal
@@ -40,6 +41,17 @@ def upload() -> Any:
                                upload_file.filename or "upload", meta)
     payload, status = _outcome_payload(outcome)
     return jsonify(payload), status
+
+
+@bp.get("/suggestions")
+def suggestion() -> Any:
+    """The category an upload of a file so named gets when the uploader chooses none."""
+    current_principal()
+    filename = request.args.get("filename", "").strip()
+    if not filename:
+        raise InvalidInput("send the file name as ?filename=")
+    category, subtype, _suggested = classify.chosen_or_suggested(None, None, filename)
+    return jsonify({"filename": filename, "category": category, "subtype": subtype})
 
 
 @bp.get("/documents/<id:document_id>")

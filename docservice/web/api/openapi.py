@@ -93,6 +93,9 @@ def paths() -> dict[str, Any]:
         "/documents": {"post": op("Upload a new document", {201: ref("UploadOutcome"),
                                                             200: ref("UploadOutcome")},
                                   body=_form_body(UPLOAD_FORM), extra_errors=(413,))},
+        "/suggestions": {"get": op(
+            "The category and subtype an upload of this file gets when none is chosen",
+            {200: ref("CategorySuggestion")}, [_param("filename", STR, required=True)])},
         "/documents/{document_id}": {
             "get": op("A document with its versions", {200: ref("Document")}, DOC),
             "patch": op("Change metadata or permissions", {200: ref("Document")}, DOC,

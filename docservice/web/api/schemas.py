@@ -36,7 +36,10 @@ SCHEMAS: dict[str, Schema] = {
     "SearchResult": obj({"query": STR, "total": INT, "limit": INT, "offset": INT,
                          "hits": array(ref("Hit")),
                          "facets": {"type": "object", "additionalProperties": {
-                             "type": "object", "additionalProperties": INT}}}),
+                             "type": "object", "additionalProperties": INT}},
+                         "suggestion": {**OPT_STR, "description": (
+                             "a query to offer instead: a spelling correction when hits "
+                             "lack a typed word, a broader query when nothing matched")}}),
     "Version": obj({"document_id": INT, "version_id": INT, "version": INT, "filename": STR,
                     "title": STR, "media_type": STR, "file_type": STR, "size": INT,
                     "uploaded_at": STR, "uploader": OPT_STR, "note": OPT_STR,
@@ -51,12 +54,15 @@ SCHEMAS: dict[str, Schema] = {
                      "status": STR, "expires_on": OPT_STR, "latest_version_id": OPT_INT,
                      "versions": INT, "created_at": STR, "versions_list": array(ref("Version")),
                      "grants": array(ref("Grant")), "team_id": OPT_INT, "review_by": OPT_STR,
-                     "can_write": BOOL, "can_manage": BOOL, "customer_id": OPT_INT},
+                     "can_write": BOOL, "can_manage": BOOL, "customer_id": OPT_INT,
+                     "category_suggested": BOOL},
                     {"changed": array(STR)}),
     "UploadOutcome": obj({"document_id": INT, "version_id": INT, "version": INT,
                           "state": STR, "duplicate": BOOL}, {"message": STR}),
     "VersionState": obj({"version_id": INT, "document_id": INT, "filename": STR, "state": STR,
-                         "reason": OPT_STR, "progress": OPT_STR, "pages": OPT_INT}),
+                         "reason": OPT_STR, "progress": OPT_STR, "pages": OPT_INT,
+                         "category": STR, "subtype": OPT_STR, "category_suggested": BOOL}),
+    "CategorySuggestion": obj({"filename": STR, "category": STR, "subtype": OPT_STR}),
     "TextPages": obj({"version": ref("Version"),
                       "pages": array(obj({"page": INT, "text": STR}))}),
     "Share": obj({"share_id": INT, "document_id": INT, "version_id": OPT_INT, "pinned": BOOL,
@@ -89,7 +95,9 @@ METADATA_INPUT: Schema = {"type": "object", "additionalProperties": False, "prop
 
 UPLOAD_FORM: Schema = {"type": "object", "required": ["file"], "properties": {
     "file": {"type": "string", "format": "binary"}, "title": STR,
-    "category": METADATA_INPUT["properties"]["category"], "subtype": STR,
+    "category": {**METADATA_INPUT["properties"]["category"],
+                 "description": "leave out to have the app suggest one from the file"},
+    "subtype": STR,
     "tags": {"type": "string", "description": "comma-separated"}, "product": STR,
     "customer": STR, "visibility": METADATA_INPUT["properties"]["visibility"],
     "team_id": STR, "grants": {"type": "string",

@@ -5,6 +5,7 @@
   var form = document.getElementById("upload-form");
   if (!form) { return; }
   var MSG = JSON.parse(form.dataset.messages);
+  var LABELS = JSON.parse(form.dataset.labels);
   var LIMIT = parseInt(form.dataset.limitMb, 10) * 1024 * 1024;
   var ACTIVE = ["stored", "queued", "extracting"];
   var PARALLEL = 3;
@@ -31,7 +32,7 @@
     document.getElementById("upload-empty").hidden = true;
     var row = document.createElement("tr");
     row.className = "upload-row";
-    row.innerHTML = '<td class="fname"></td><td class="num"></td>' +
+    row.innerHTML = '<td class="fname"></td><td class="num"></td><td class="category"></td>' +
       '<td class="progress-col"><div class="bar"><div class="fill"></div></div></td>' +
       '<td><span class="state"></span><div class="reason"></div></td><td class="link-col"></td>';
     row.querySelector(".fname").textContent = file.relativePath || file.name;
@@ -40,6 +41,40 @@
     list.appendChild(row);
     setState(row, "waiting", "…");
     return row;
+  }
+
+  // The category a file is filed under: the one chosen above, else the app's suggestion
+  // (from the file name now, from its text once extracted), marked as such.
+  function showCategory(row, category, subtype, suggested) {
+    var cell = row.querySelector(".category");
+    cell.textContent = (LABELS[category] || category) + (subtype ? " · " + (LABELS[subtype] || subtype) : "");
+    cell.dataset.category = category;
+    cell.dataset.subtype = subtype || "";
+    cell.title = suggested ? MSG.suggested_hint : "";
+    if (suggested) {
+      var badge = document.createElement("span");
+      badge.className = "badge suggested";
+      badge.textContent = MSG.suggested;
+      cell.appendChild(document.createTextNode(" "));
+      cell.appendChild(badge);
+    }
+  }
+
+  function suggestCategory(row, file) {
+    var chosen = document.getElementById("category").value;
+    if (chosen) {
+      showCategory(row, chosen, document.getElementById("subtype").value, false);
+      return;
+    }
+    fetch(form.dataset.suggest + "?filename=" + encodeURIComponent(file.name),
+          { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (s) {
+        if (s && !row.querySelector(".category").dataset.category) {
+          showCategory(row, s.category, s.subtype, true);
+        }
+      })
+      .catch(function () {});
   }
 
   function fail(row, reason, state) {
@@ -62,6 +97,7 @@
       if (body.duplicate) {
         setState(row, "duplicate");
         row.querySelector(".reason").textContent = body.message;
+        fetchStates([body.version_id]);  // filed already: show where, not a fresh suggestion
       } else {
         tracked[body.version_id] = row;
         setState(row, body.state);
@@ -100,6 +136,7 @@
   function enqueue(files) {
     files.forEach(function (file) {
       var row = addRow(file);
+      suggestCategory(row, file);
       if (file.size > LIMIT) { fail(row, MSG.too_large, "failed"); return; }
       waiting.push({ file: file, row: row });
     });
@@ -118,23 +155,35 @@
     }).join(" · ");
   }
 
+  function fetchStates(ids) {
+    return fetch(form.dataset.states + "?version_ids=" + ids.join(","), { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (data) {
+        (data.versions || []).forEach(function (v) {
+          var row = tracked[v.version_id];
+          if (!row) {  // a duplicate: only where the file is filed
+            list.querySelectorAll(".upload-row").forEach(function (r) {
+              if (r.dataset.documentId === String(v.document_id)) {
+                showCategory(r, v.category, v.subtype, v.category_suggested);
+              }
+            });
+            return;
+          }
+          setState(row, v.state, (MSG[v.state] || v.state) + (v.progress ? " · " + v.progress : ""));
+          showCategory(row, v.category, v.subtype, v.category_suggested);
+          row.querySelector(".reason").textContent = v.reason || "";
+        });
+        summary();
+      });
+  }
+
   function poll() {
     var ids = Object.keys(tracked).filter(function (id) {
       return ACTIVE.indexOf(tracked[id].querySelector(".state").dataset.state) >= 0;
     });
     if (!ids.length) { window.setTimeout(poll, 1000); return; }
-    fetch(form.dataset.states + "?version_ids=" + ids.join(","), { credentials: "same-origin" })
-      .then(function (r) { return r.json(); })
-      .then(function (data) {
-        (data.versions || []).forEach(function (v) {
-          var row = tracked[v.version_id];
-          if (!row) { return; }
-          setState(row, v.state, (MSG[v.state] || v.state) + (v.progress ? " · " + v.progress : ""));
-          row.querySelector(".reason").textContent = v.reason || "";
-        });
-        summary();
-        window.setTimeout(poll, 1000);
-      })
+    fetchStates(ids)
+      .then(function () { window.setTimeout(poll, 1000); })
       .catch(function () { window.setTimeout(poll, 3000); });
   }
 

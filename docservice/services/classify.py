@@ -1,0 +1,60 @@
+"""The category the app suggests for a file when the uploader chose none.
+
+A suggestion comes from the file name at upload (so the document is filed at once) and again
+from the name and the first pages once the text is extracted. A person's choice always wins:
+a document whose category someone chose (at upload or later) is never re-classified.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from docservice.db.models import Document, Version
+from docservice.domain import SUBTYPES, Category
+from docservice.errors import InvalidInput
+from docservice.ingest.metadata import head_text, suggest_category
+
+
+def chosen_or_suggested(category: str | None, subtype: str | None,
+                        filename: str) -> tuple[str, str | None, bool]:
+    """(category, subtype, whether the app suggested them) for an upload.
+
+    The uploader's category stands; a subtype alone names its category; with neither, the
+    file name suggests one ("other" when it says nothing)."""
+    if category:
+        return category, subtype, False
+    if subtype:
+        owner = category_of_subtype(subtype)
+        if owner is None:
+            raise InvalidInput(f"unknown subtype {subtype!r}")
+        return owner, subtype, False
+    found = suggest_category(filename, "")
+    if found is None:
+        return Category.OTHER.value, None, True
+    return found[0], found[1], True
+
+
+def category_of_subtype(subtype: str) -> str | None:
+    """The category a subtype belongs to (each subtype belongs to one)."""
+    return next((category.value for category, subtypes in SUBTYPES.items()
+                 if subtype in subtypes), None)
+
+
+def refine_category(session: Session, version: Version, pages: Sequence[str]) -> None:
+    """After extraction: suggest again from the name and text, if the category is still the
+    app's suggestion and ``version`` is the document's latest."""
+    document = version.document
+    if not document.category_suggested or document.latest_version_id != version.id:
+        return
+    found = suggest_category(version.filename, head_text(pages))
+    if found is None:
+        return
+    # Conditional, so a person's choice saved meanwhile is never overwritten.
+    session.execute(update(Document).where(Document.id == document.id,
+                                           Document.category_suggested.is_(True))
+                    .values(category=found[0], subtype=found[1])
+                    .execution_options(synchronize_session=False))
+    session.refresh(document)
