@@ -58,8 +58,10 @@ ZH: dict[str, str] = {
     "What are you looking for?": "您要找什么？",
     "Type words in any language. Use \"quotes\" for exact phrases, -word to exclude, and filters:":
         "可输入中文或英文关键词。用\"引号\"精确匹配短语，用 -词 排除，还可以使用筛选：",
-    "{total} results": "共 {total} 条结果",
-    "{total} documents": "共 {total} 份文档",
+    "{count} result": "共 {count} 条结果",
+    "{count} results": "共 {count} 条结果",
+    "{count} document": "共 {count} 份文档",
+    "{count} documents": "共 {count} 份文档",
     "No documents match": "没有匹配的文档",
     "Did you mean:": "您是不是要找：",
     "Try a broader search:": "试试范围更宽的搜索：",
@@ -109,6 +111,8 @@ ZH: dict[str, str] = {
     "failed": "失败",
     "sending": "上传中",
     "duplicate": "重复文件",
+    "identical to version {version} of document {document}; nothing new was stored":
+        "与文档 {document} 的第 {version} 版完全相同，未重复存储",
     "rejected": "被拒绝",
     # roles, visibility, permissions, statuses
     "admin": "管理员",
