@@ -16,7 +16,7 @@ from docservice.bootstrap import bootstrap, start_workers
 from docservice.config import Settings, load_settings
 from docservice.domain import IngestState
 from docservice.errors import DocserviceError
-from docservice.services import accounts, documents, indexing, ingestion
+from docservice.services import accounts, deletion, documents, indexing, ingestion
 from docservice.services import search as search_service
 from docservice.services.context import Context
 from docservice.services.views import document_view, result_view, version_view
@@ -311,6 +311,28 @@ def add_version(state: State, document_id: int, file: Path, note: str | None,
     emit(view, as_json, lambda: ("unchanged: identical to the latest version"
                                  if outcome.duplicate else
                                  f"version {view['version']} {view['state']}"))
+
+
+@main.command()
+@click.argument("document_id", type=int)
+@click.option("--yes", is_flag=True, help="do not ask for confirmation")
+@as_option
+@json_option
+@pass_state
+@handled
+def delete(state: State, document_id: int, yes: bool, as_email: str | None,
+           as_json: bool) -> None:
+    """Delete a document for good: its versions, text, index entries and share links."""
+    ctx = state.ctx
+    principal = accounts.principal_for(ctx, as_email)
+    if not yes:
+        with ctx.uow() as uow:
+            title = documents.get_document(uow.session, principal, document_id).title
+        click.confirm(f"delete {title!r} and every version of it for good?", abort=True)
+    deleted = deletion.delete_document(ctx, principal, document_id)
+    emit({"document_id": deleted.document_id, "title": deleted.title,
+          "versions": deleted.versions, "deleted": True}, as_json,
+         f"deleted {deleted.title!r} ({deleted.versions} version(s))")
 
 
 @main.command()

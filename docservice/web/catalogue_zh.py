@@ -36,6 +36,7 @@ ZH: dict[str, str] = {
     "viewers cannot upload documents; ask an admin for editor rights":
         "查看者不能上传文档；请联系管理员开通编辑权限",
     "you may read this document but not change it": "您可以阅读此文档，但不能修改",
+    "you may read this document but not delete it": "您可以阅读此文档，但不能删除",
     "only the owner or an admin can change who may read this": "只有所有者或管理员可以修改阅读权限",
     "only admins manage users and teams": "只有管理员可以管理用户和团队",
     "this share link does not exist, has expired or was revoked":
@@ -260,6 +261,23 @@ ZH: dict[str, str] = {
     "When": "时间",
     "Detail": "详情",
     "No events match.": "没有匹配的事件。",
+    # deleting a document
+    "Delete document": "删除文档",
+    "Removes every version, its text and its share links, for everyone.":
+        "删除所有版本、提取的文本和分享链接，对所有人生效。",
+    "Delete…": "删除…",
+    "Delete “{title}”?": "删除“{title}”？",
+    "This deletes its {count} version, the extracted text and every share link.":
+        "将删除它的 {count} 个版本、提取的文本和所有分享链接。",
+    "This deletes all {count} versions, the extracted text and every share link.":
+        "将删除它的全部 {count} 个版本、提取的文本和所有分享链接。",
+    "It cannot be undone.": "此操作无法撤销。",
+    "Colleagues will no longer find it, and its links stop working.":
+        "同事将无法再找到它，相关链接也会失效。",
+    "Delete for good": "永久删除",
+    "Cancel": "取消",
+    "“{title}” was deleted, with every version and share link.":
+        "“{title}”及其所有版本和分享链接已删除。",
     "action_upload": "上传",
     "action_new_version": "新版本",
     "action_download": "下载",
@@ -272,4 +290,7 @@ ZH: dict[str, str] = {
     "action_share_revoke": "撤销分享",
     "action_login": "登录",
     "action_login_failed": "登录失败",
+    "action_delete": "删除",
+    "action_password_change": "修改密码",
+    "action_password_reset": "管理员重置密码",
 }

@@ -128,3 +128,16 @@ def test_two_processes_import_into_one_data_dir_at_once(tmp_path: Path) -> None:
                             "--limit", "50", "--json"], env=env, check=True,
                            capture_output=True, text=True)
     assert json.loads(found.stdout)["total"] == 16
+
+
+def test_delete_asks_first_and_then_the_document_is_gone(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    sheet = tmp_path / "old-prices.txt"
+    sheet.write_text("discontinued price list zqgone")
+    doc = json.loads(run("import", str(sheet), "--json").output)["documents"][0]["document_id"]
+    refused = run("delete", str(doc), stdin="n\n")
+    assert refused.exit_code == 1 and "delete 'old-prices'" in refused.output
+    assert json.loads(run("search", "zqgone", "--json").output)["total"] == 1
+    deleted = json.loads(run("delete", str(doc), "--yes", "--json").output)
+    assert deleted == {"document_id": doc, "title": "old-prices", "versions": 1, "deleted": True}
+    assert json.loads(run("search", "zqgone", "--json").output)["total"] == 0
+    assert "not found" in run("show", str(doc)).output
