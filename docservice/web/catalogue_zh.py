@@ -261,6 +261,23 @@ ZH: dict[str, str] = {
     "When": "时间",
     "Detail": "详情",
     "No events match.": "没有匹配的事件。",
+    # passwords
+    "Change password": "修改密码",
+    "Current password": "当前密码",
+    "New password": "新密码",
+    "New password again": "再次输入新密码",
+    "At least {count} characters. Your other sessions are signed out.":
+        "至少 {count} 个字符。修改后，您在其他地方的登录会被退出。",
+    "Your password was changed. Your other sessions were signed out.":
+        "密码已修改，您在其他地方的登录已退出。",
+    "Set password": "设置密码",
+    "New password for {email}": "{email} 的新密码",
+    "Password set. That user's sessions were signed out.": "密码已设置，该用户的登录已全部退出。",
+    "the two new passwords are not the same": "两次输入的新密码不一致",
+    "the current password is wrong": "当前密码错误",
+    "the new password is the same as the current one": "新密码与当前密码相同",
+    "passwords need at least 8 characters": "密码至少需要 8 个字符",
+    "only people with an account have a password": "只有拥有账户的用户才有密码",
     # deleting a document
     "Delete document": "删除文档",
     "Removes every version, its text and its share links, for everyone.":

@@ -11,7 +11,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from docservice.bootstrap import bootstrap
 from docservice.cli import main
+from docservice.config import load_settings
+from docservice.services import accounts
 from tests.factories import price_list_rows, write_docx, write_pdf, write_xlsx
 
 
@@ -141,3 +144,22 @@ def test_delete_asks_first_and_then_the_document_is_gone(run, tmp_path: Path) ->
     assert deleted == {"document_id": doc, "title": "old-prices", "versions": 1, "deleted": True}
     assert json.loads(run("search", "zqgone", "--json").output)["total"] == 0
     assert "not found" in run("show", str(doc)).output
+
+
+def test_set_password_asks_twice_and_the_new_one_signs_in(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run("create-user", "dan@example.com", "--role", "editor", "--password-stdin",
+        stdin="first-password\n")
+    mismatch = run("set-password", "dan@example.com", stdin="second-password\nother-one\n"
+                   "second-password\nsecond-password\n")
+    assert mismatch.exit_code == 0 and "do not match" in mismatch.output.lower()
+    assert "password of dan@example.com set" in mismatch.output
+    short = run("set-password", "dan@example.com", "--password-stdin", stdin="short\n")
+    assert short.exit_code == 1 and "passwords need at least 8 characters" in short.output
+    assert run("set-password", "nobody@example.com", "--password-stdin",
+               stdin="long-enough-pw\n").exit_code == 1
+    ctx = bootstrap(load_settings(environ={"DOCSERVICE_DATA_DIR": str(tmp_path / "data")}))
+    try:
+        assert accounts.authenticate(ctx, "dan@example.com", "second-password").email == \
+            "dan@example.com"
+    finally:
+        ctx.close()
