@@ -14,9 +14,9 @@ import click
 
 from docservice.bootstrap import bootstrap, start_workers
 from docservice.config import Settings, load_settings
-from docservice.domain import IngestState
+from docservice.domain import OPERATOR, IngestState
 from docservice.errors import DocserviceError
-from docservice.services import accounts, documents, indexing, ingestion
+from docservice.services import accounts, deletion, documents, indexing, ingestion, passwords
 from docservice.services import search as search_service
 from docservice.services.context import Context
 from docservice.services.views import document_view, result_view, version_view
@@ -131,6 +131,23 @@ def create_user(state: State, email: str, role: str, teams: tuple[str, ...], nam
                                    name=name)
     emit({"user_id": user_id, "email": email, "role": role, "teams": list(teams)}, as_json,
          f"user {email} ({role}) created")
+
+
+@main.command("set-password")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="read the password from standard input")
+@json_option
+@pass_state
+@handled
+def set_password(state: State, email: str, password_stdin: bool, as_json: bool) -> None:
+    """Set a user's password (asked twice unless --password-stdin); signs out their sessions."""
+    ctx = state.ctx
+    with ctx.uow() as uow:
+        user_id = accounts.find_user(uow.session, email).id
+    password = (sys.stdin.readline().rstrip("\n") if password_stdin else
+                click.prompt("new password", hide_input=True, confirmation_prompt=True))
+    passwords.reset_password(ctx, OPERATOR, user_id, password)
+    emit({"email": email, "password_set": True}, as_json, f"password of {email} set")
 
 
 def _files(paths: tuple[Path, ...]) -> Iterator[Path]:
@@ -311,6 +328,28 @@ def add_version(state: State, document_id: int, file: Path, note: str | None,
     emit(view, as_json, lambda: ("unchanged: identical to the latest version"
                                  if outcome.duplicate else
                                  f"version {view['version']} {view['state']}"))
+
+
+@main.command()
+@click.argument("document_id", type=int)
+@click.option("--yes", is_flag=True, help="do not ask for confirmation")
+@as_option
+@json_option
+@pass_state
+@handled
+def delete(state: State, document_id: int, yes: bool, as_email: str | None,
+           as_json: bool) -> None:
+    """Delete a document for good: its versions, text, index entries and share links."""
+    ctx = state.ctx
+    principal = accounts.principal_for(ctx, as_email)
+    if not yes:
+        with ctx.uow() as uow:
+            title = documents.get_document(uow.session, principal, document_id).title
+        click.confirm(f"delete {title!r} and every version of it for good?", abort=True)
+    deleted = deletion.delete_document(ctx, principal, document_id)
+    emit({"document_id": deleted.document_id, "title": deleted.title,
+          "versions": deleted.versions, "deleted": True}, as_json,
+         f"deleted {deleted.title!r} ({deleted.versions} version(s))")
 
 
 @main.command()

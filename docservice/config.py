@@ -6,8 +6,10 @@ a :class:`ConfigError` naming the variable.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -157,12 +159,35 @@ _IGNORED_VARIABLES = {"DOCSERVICE_CORPUS", "DOCSERVICE_CACHE", "DOCSERVICE_SERVI
 
 
 def ensure_secret_key(settings: Settings) -> Settings:
-    """Return settings with a secret key: the configured one, or one kept in the data dir."""
+    """Return settings with a secret key: the configured one, or one kept in the data dir.
+
+    Processes started at once on an empty data dir all end with the same key: the first to
+    create the file wins, the others read its key."""
     if settings.secret_key:
         return settings
     path = settings.data_dir / "secret_key"
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-    return settings.with_overrides(secret_key=path.read_text().strip())
+        _create_once(path, secrets.token_hex(32))
+    key = path.read_text().strip()
+    if not key:
+        raise ConfigError(f"{path} is empty: delete it (sessions are then signed anew) "
+                          f"or set {PREFIX}SECRET_KEY")
+    return settings.with_overrides(secret_key=key)
+
+
+def _create_once(path: Path, content: str) -> None:
+    """Write ``content`` to ``path`` unless it exists; never let a reader see it half written.
+
+    The content goes to a private temp file first; os.link then publishes it under ``path``
+    atomically and fails if another process published its file first."""
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w") as out:  # mkstemp made it readable by its owner only
+            out.write(content)
+            out.flush()
+            os.fsync(out.fileno())
+        with contextlib.suppress(FileExistsError):  # another process was first: keep theirs
+            os.link(temp, path)
+    finally:
+        os.unlink(temp)

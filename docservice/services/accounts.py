@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 
@@ -71,8 +72,8 @@ def create_user(ctx: Context, email: str, role: str, *, teams: list[str] | None 
         role_value = Role(role)
     except ValueError as exc:
         raise InvalidInput(f"role must be admin, editor or viewer, not {role!r}") from exc
-    if password is not None and len(password) < MIN_PASSWORD:
-        raise InvalidInput(f"passwords need at least {MIN_PASSWORD} characters")
+    if password is not None:
+        check_new_password(password)
     with ctx.uow() as uow:
         if uow.session.scalar(select(User).where(User.email == email)):
             raise Conflict(f"user {email} already exists")
@@ -113,12 +114,16 @@ def authenticate(ctx: Context, email: str, password: str) -> Principal:
         return principal_of(user)
 
 
-def set_password(ctx: Context, email: str, password: str) -> None:
+def check_new_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise InvalidInput(f"passwords need at least {MIN_PASSWORD} characters")
-    with ctx.uow() as uow:
-        find_user(uow.session, email).password_hash = hash_secret(password)
-        uow.commit()
+
+
+def session_stamp(user: User) -> str:
+    """Changes whenever the password does: a session carrying an older stamp is signed out.
+
+    A digest of the (salted) hash, so the signed, readable session cookie reveals nothing."""
+    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
 
 
 def generate_password() -> str:

@@ -14,8 +14,8 @@ from docservice.errors import InvalidInput
 from docservice.services.context import Context
 
 ACTIONS = ("upload", "new_version", "download", "view", "metadata", "permissions",
-           "share_create", "share_open", "share_download", "share_revoke", "login",
-           "login_failed")
+           "share_create", "share_open", "share_download", "share_revoke", "delete", "login",
+           "login_failed", "password_change", "password_reset")
 MAX_LIMIT = 500
 
 

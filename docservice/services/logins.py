@@ -38,6 +38,15 @@ def _recent_failures(ctx: Context, email: str, address: str) -> tuple[int, int]:
 
 def log_in(ctx: Context, email: str, password: str, address: str) -> Principal:
     """The principal for these credentials. Raises AuthenticationFailed or TooManyAttempts."""
+    principal = check_credentials(ctx, email, password, address)
+    with ctx.uow() as uow:
+        audit.record(uow.session, principal, "login", detail=address)
+        uow.commit()
+    return principal
+
+
+def check_credentials(ctx: Context, email: str, password: str, address: str) -> Principal:
+    """Like signing in, without the sign-in event: failures count toward the same limits."""
     email = email.strip().lower()
     per_account, per_address = _recent_failures(ctx, email, address)
     if per_account >= MAX_FAILURES_PER_ACCOUNT or per_address >= MAX_FAILURES_PER_ADDRESS:
@@ -50,7 +59,4 @@ def log_in(ctx: Context, email: str, password: str, address: str) -> Principal:
             audit.record(uow.session, stranger, FAILED, detail=address)
             uow.commit()
         raise
-    with ctx.uow() as uow:
-        audit.record(uow.session, principal, "login", detail=address)
-        uow.commit()
     return principal

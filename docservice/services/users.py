@@ -97,4 +97,5 @@ def account(ctx: Context, user_id: int) -> dict[str, Any] | None:
         view = _user_view(user)
         view["language"] = user.language
         view["principal"] = accounts.principal_of(user)
+        view["session_stamp"] = accounts.session_stamp(user)
         return view

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask, jsonify
 from flask_wtf.csrf import CSRFProtect
 
+from docservice.services.accounts import MIN_PASSWORD
 from docservice.services.context import Context
 from docservice.services.health import health
 from docservice.web import auth, errors, i18n
@@ -48,6 +49,7 @@ def create_app(ctx: Context, test_config: dict[str, Any] | None = None) -> Flask
     query_links.init_app(app)
     errors.init_app(app, ctx.settings.max_upload_mb)
     app.jinja_env.filters.update(highlight=highlight, snippet=safe_snippet)
+    app.jinja_env.globals.update(min_password=MIN_PASSWORD)
     app.register_blueprint(ui_bp)
     app.register_blueprint(api_bp)
 

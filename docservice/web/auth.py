@@ -27,6 +27,12 @@ class WebUser(UserMixin):
         self.teams: list[str] = account["teams"]
         self.language: str | None = account["language"]
         self.principal: Principal = account["principal"]
+        self.session_stamp: str = account["session_stamp"]
+
+    def get_id(self) -> str:
+        """What the session keeps: the user and a stamp of their password, so changing the
+        password signs out every other session (see load_user)."""
+        return f"{self.id}:{self.session_stamp}"
 
     @property
     def is_admin(self) -> bool:
@@ -73,6 +79,9 @@ def init_app(app: Flask, ctx: Context) -> None:
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
 
     @manager.user_loader
-    def load_user(user_id: str) -> WebUser | None:
+    def load_user(session_id: str) -> WebUser | None:
+        user_id, _, stamp = session_id.partition(":")
         account = users.account(ctx, int(user_id)) if user_id.isdigit() else None
-        return WebUser(account) if account is not None else None
+        if account is None or account["session_stamp"] != stamp:
+            return None  # disabled, deleted, or the password changed since this sign-in
+        return WebUser(account)

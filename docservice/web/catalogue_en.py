@@ -11,4 +11,6 @@ EN: dict[str, str] = {
     "action_share_open": "share link opened", "action_share_download": "share link download",
     "action_share_revoke": "share link revoked", "action_login": "sign-in",
     "action_login_failed": "failed sign-in",
+    "action_delete": "deletion", "action_password_change": "password change",
+    "action_password_reset": "password reset by an admin",
 }

@@ -36,6 +36,7 @@ ZH: dict[str, str] = {
     "viewers cannot upload documents; ask an admin for editor rights":
         "查看者不能上传文档；请联系管理员开通编辑权限",
     "you may read this document but not change it": "您可以阅读此文档，但不能修改",
+    "you may read this document but not delete it": "您可以阅读此文档，但不能删除",
     "only the owner or an admin can change who may read this": "只有所有者或管理员可以修改阅读权限",
     "only admins manage users and teams": "只有管理员可以管理用户和团队",
     "this share link does not exist, has expired or was revoked":
@@ -58,8 +59,10 @@ ZH: dict[str, str] = {
     "What are you looking for?": "您要找什么？",
     "Type words in any language. Use \"quotes\" for exact phrases, -word to exclude, and filters:":
         "可输入中文或英文关键词。用\"引号\"精确匹配短语，用 -词 排除，还可以使用筛选：",
-    "{total} results": "共 {total} 条结果",
-    "{total} documents": "共 {total} 份文档",
+    "{count} result": "共 {count} 条结果",
+    "{count} results": "共 {count} 条结果",
+    "{count} document": "共 {count} 份文档",
+    "{count} documents": "共 {count} 份文档",
     "No documents match": "没有匹配的文档",
     "Did you mean:": "您是不是要找：",
     "Try a broader search:": "试试范围更宽的搜索：",
@@ -109,6 +112,8 @@ ZH: dict[str, str] = {
     "failed": "失败",
     "sending": "上传中",
     "duplicate": "重复文件",
+    "identical to version {version} of document {document}; nothing new was stored":
+        "与文档 {document} 的第 {version} 版完全相同，未重复存储",
     "rejected": "被拒绝",
     # roles, visibility, permissions, statuses
     "admin": "管理员",
@@ -256,6 +261,40 @@ ZH: dict[str, str] = {
     "When": "时间",
     "Detail": "详情",
     "No events match.": "没有匹配的事件。",
+    # passwords
+    "Change password": "修改密码",
+    "Current password": "当前密码",
+    "New password": "新密码",
+    "New password again": "再次输入新密码",
+    "At least {count} characters. Your other sessions are signed out.":
+        "至少 {count} 个字符。修改后，您在其他地方的登录会被退出。",
+    "Your password was changed. Your other sessions were signed out.":
+        "密码已修改，您在其他地方的登录已退出。",
+    "Set password": "设置密码",
+    "New password for {email}": "{email} 的新密码",
+    "Password set. That user's sessions were signed out.": "密码已设置，该用户的登录已全部退出。",
+    "the two new passwords are not the same": "两次输入的新密码不一致",
+    "the current password is wrong": "当前密码错误",
+    "the new password is the same as the current one": "新密码与当前密码相同",
+    "passwords need at least 8 characters": "密码至少需要 8 个字符",
+    "only people with an account have a password": "只有拥有账户的用户才有密码",
+    # deleting a document
+    "Delete document": "删除文档",
+    "Removes every version, its text and its share links, for everyone.":
+        "删除所有版本、提取的文本和分享链接，对所有人生效。",
+    "Delete…": "删除…",
+    "Delete “{title}”?": "删除“{title}”？",
+    "This deletes its {count} version, the extracted text and every share link.":
+        "将删除它的 {count} 个版本、提取的文本和所有分享链接。",
+    "This deletes all {count} versions, the extracted text and every share link.":
+        "将删除它的全部 {count} 个版本、提取的文本和所有分享链接。",
+    "It cannot be undone.": "此操作无法撤销。",
+    "Colleagues will no longer find it, and its links stop working.":
+        "同事将无法再找到它，相关链接也会失效。",
+    "Delete for good": "永久删除",
+    "Cancel": "取消",
+    "“{title}” was deleted, with every version and share link.":
+        "“{title}”及其所有版本和分享链接已删除。",
     "action_upload": "上传",
     "action_new_version": "新版本",
     "action_download": "下载",
@@ -268,4 +307,7 @@ ZH: dict[str, str] = {
     "action_share_revoke": "撤销分享",
     "action_login": "登录",
     "action_login_failed": "登录失败",
+    "action_delete": "删除",
+    "action_password_change": "修改密码",
+    "action_password_reset": "管理员重置密码",
 }

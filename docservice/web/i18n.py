@@ -48,6 +48,12 @@ def gettext(text: str, **values: Any) -> str:
     return message.format(**values) if values else message
 
 
+def ngettext(singular: str, plural: str, count: int, **values: Any) -> str:
+    """``singular`` or ``plural`` by ``count`` (English rules), in the UI language; both
+    are message ids and ``{count}`` is filled in. Chinese has one form: same text for both."""
+    return gettext(singular if count == 1 else plural, count=count, **values)
+
+
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(_=gettext, current_language=current_language,
+    app.jinja_env.globals.update(_=gettext, ngettext=ngettext, current_language=current_language,
                                  LANGUAGES=LANGUAGES)

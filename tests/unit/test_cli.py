@@ -11,7 +11,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from docservice.bootstrap import bootstrap
 from docservice.cli import main
+from docservice.config import load_settings
+from docservice.services import accounts
 from tests.factories import price_list_rows, write_docx, write_pdf, write_xlsx
 
 
@@ -128,3 +131,35 @@ def test_two_processes_import_into_one_data_dir_at_once(tmp_path: Path) -> None:
                             "--limit", "50", "--json"], env=env, check=True,
                            capture_output=True, text=True)
     assert json.loads(found.stdout)["total"] == 16
+
+
+def test_delete_asks_first_and_then_the_document_is_gone(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    sheet = tmp_path / "old-prices.txt"
+    sheet.write_text("discontinued price list zqgone")
+    doc = json.loads(run("import", str(sheet), "--json").output)["documents"][0]["document_id"]
+    refused = run("delete", str(doc), stdin="n\n")
+    assert refused.exit_code == 1 and "delete 'old-prices'" in refused.output
+    assert json.loads(run("search", "zqgone", "--json").output)["total"] == 1
+    deleted = json.loads(run("delete", str(doc), "--yes", "--json").output)
+    assert deleted == {"document_id": doc, "title": "old-prices", "versions": 1, "deleted": True}
+    assert json.loads(run("search", "zqgone", "--json").output)["total"] == 0
+    assert "not found" in run("show", str(doc)).output
+
+
+def test_set_password_asks_twice_and_the_new_one_signs_in(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run("create-user", "dan@example.com", "--role", "editor", "--password-stdin",
+        stdin="first-password\n")
+    mismatch = run("set-password", "dan@example.com", stdin="second-password\nother-one\n"
+                   "second-password\nsecond-password\n")
+    assert mismatch.exit_code == 0 and "do not match" in mismatch.output.lower()
+    assert "password of dan@example.com set" in mismatch.output
+    short = run("set-password", "dan@example.com", "--password-stdin", stdin="short\n")
+    assert short.exit_code == 1 and "passwords need at least 8 characters" in short.output
+    assert run("set-password", "nobody@example.com", "--password-stdin",
+               stdin="long-enough-pw\n").exit_code == 1
+    ctx = bootstrap(load_settings(environ={"DOCSERVICE_DATA_DIR": str(tmp_path / "data")}))
+    try:
+        assert accounts.authenticate(ctx, "dan@example.com", "second-password").email == \
+            "dan@example.com"
+    finally:
+        ctx.close()

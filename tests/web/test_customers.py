@@ -61,3 +61,12 @@ def test_upload_and_edit_forms_offer_the_customer_list(web: Web, alice: Browser)
     assert '<option value="Umbrella">' in text_of(alice.get("/upload"))
     doc_id = alice.upload("u.txt", b"umbrella")["document_id"]
     assert '<option value="Umbrella"' in text_of(alice.get(f"/d/{doc_id}"))
+
+
+def test_the_customer_page_counts_one_document_in_the_singular(web: Web, alice: Browser) -> None:
+    alice.post("/customers", {"name": "Initech", "type": "prospect", "stage": "contact"})
+    outcome = alice.upload("initech-offer.txt", b"offer", customer="Initech")
+    web.settle(outcome["version_id"])
+    customer_id = alice.get("/api/v1/customers").get_json()[0]["customer_id"]
+    page = text_of(alice.get(f"/customers/{customer_id}"))
+    assert '<p class="total">1 document</p>' in page

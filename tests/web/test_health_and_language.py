@@ -12,6 +12,7 @@ TEMPLATES = Path(__file__).parents[2] / "docservice" / "web" / "templates"
 WEB = TEMPLATES.parent
 _MSG = re.compile(r"""_\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\s*[,)]""")
 _GETTEXT = re.compile(r'gettext\(\s*"((?:[^"\\]|\\.)*)"')
+_PLURAL = re.compile(r'ngettext\(\s*"((?:[^"\\]|\\.)*)"\s*,\s*"((?:[^"\\]|\\.)*)"')
 
 
 def test_healthz_reports_every_port(web: Web) -> None:
@@ -33,6 +34,8 @@ def _messages() -> set[str]:
     for template in TEMPLATES.glob("*.html"):
         for double, single in _MSG.findall(template.read_text(encoding="utf-8")):
             found.add((double or single).replace('\\"', '"').replace("\\'", "'"))
+        for singular, plural in _PLURAL.findall(template.read_text(encoding="utf-8")):
+            found.update((singular, plural))
     for module in WEB.rglob("*.py"):
         found.update(_GETTEXT.findall(module.read_text(encoding="utf-8")))
     return found

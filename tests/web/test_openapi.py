@@ -84,3 +84,15 @@ def test_documented_errors_have_the_documented_shape(live_api: LiveApi) -> None:
     for path, item in live_api.schema.raw_schema["paths"].items():
         for method, operation in item.items():
             assert {"400", "401", "404"} <= set(operation["responses"]), (method, path)
+
+
+def test_deleting_a_document_answers_as_documented(live_api: LiveApi) -> None:
+    operation = live_api.schema["/documents/{document_id}"]["DELETE"]
+    assert {"204", "403", "404"} <= set(operation.definition.raw["responses"])
+    client = live_api.app.test_client()
+    document_id = client.get("/api/v1/latest?product=AX-200", headers=live_api.headers
+                             ).get_json()["document_id"]
+    for expected in (204, 404):  # deleted, then gone
+        case = operation.Case(path_parameters={"document_id": document_id})
+        response = case.call_and_validate(headers=live_api.headers, excluded_checks=EXCLUDED)
+        assert response.status_code == expected

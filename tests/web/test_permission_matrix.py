@@ -1,5 +1,6 @@
-"""Every role in two teams, plus a share-link visitor, against every visibility, over every
-read path: one cell per (person, document, path). Any leak or wrong denial fails the test."""
+"""Every role in two teams, plus a share-link visitor, against every visibility and a deleted
+document, over every read path: one cell per (person, document, path). Any leak or wrong
+denial fails the test."""
 
 from __future__ import annotations
 
@@ -30,8 +31,10 @@ DOCUMENTS: dict[str, tuple[dict[str, str], set[str]]] = {
     "customuser": ({"visibility": "custom", "grants": "viewer.s@example.com:read"},
                    {OWNER, *ADMINS, "viewer.s@example.com"}),
     "customteam": ({"visibility": "custom", "grants": "south:read"}, {OWNER, *ADMINS, *SOUTH}),
+    "deleted": ({"visibility": "org"}, set()),  # everyone could read it until it was deleted
 }
-SHARED = "private"  # the visitor holds a link to this document only
+SHARED = "private"  # the visitor holds a link to this document, and had one to DELETED
+DELETED = "deleted"
 
 
 @dataclass
@@ -59,7 +62,7 @@ class World:
     web: Web
     docs: list[Doc]
     customer_id: int
-    share_path: str
+    share_paths: dict[str, str]
     browsers: dict[str, Browser] = field(default_factory=dict)
 
 
@@ -77,10 +80,15 @@ def _build(web: Web) -> World:
                                product=f"prod-{name}", tags=f"tag-{name}", **fields)
         docs.append(Doc(name, outcome["document_id"], outcome["version_id"], body))
     web.settle(*(doc.version_id for doc in docs))
-    shared = next(doc for doc in docs if doc.name == SHARED)
-    link = owner.api("POST", f"/api/v1/documents/{shared.document_id}/shares", json={})
+    share_paths = {}
+    for doc in docs:
+        if doc.name in (SHARED, DELETED):
+            link = owner.api("POST", f"/api/v1/documents/{doc.document_id}/shares", json={})
+            share_paths[doc.name] = link.get_json()["url"].replace("http://localhost", "")
+    deleted = next(doc for doc in docs if doc.name == DELETED)
+    assert owner.api("DELETE", f"/api/v1/documents/{deleted.document_id}").status_code == 204
     customer_id = owner.get("/api/v1/customers").get_json()[0]["customer_id"]
-    world = World(web, docs, customer_id, link.get_json()["url"].replace("http://localhost", ""))
+    world = World(web, docs, customer_id, share_paths)
     world.browsers = {email: web.signed_in(email) for email in PEOPLE}
     world.browsers[VISITOR] = web.browser()
     return world
@@ -148,10 +156,17 @@ PATHS: dict[str, Path] = {
         b, f"/api/v1/ingestion?version_ids={','.join(str(x.version_id) for x in w.docs)}",
         "version_id"),
 }
+
+
+def _share_path(world: World, doc: Doc) -> str:
+    """The link to ``doc`` if one was made, else the link to SHARED (it must not show ``doc``)."""
+    return world.share_paths.get(doc.name, world.share_paths[SHARED])
+
+
 SHARE_PATHS: dict[str, Path] = {
-    "share page": lambda b, w, d: d.marker in text_of(b.get(w.share_path))
-    or f"matrix-{d.name}" in text_of(b.get(w.share_path)),
-    "share download": lambda b, w, d: b.get(w.share_path + "/download").data == d.body,
+    "share page": lambda b, w, d: d.marker in text_of(b.get(_share_path(w, d)))
+    or f"matrix-{d.name}" in text_of(b.get(_share_path(w, d))),
+    "share download": lambda b, w, d: b.get(_share_path(w, d) + "/download").data == d.body,
 }
 
 

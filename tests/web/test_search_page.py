@@ -126,3 +126,18 @@ def test_the_suggestion_speaks_chinese(web: Web, alice: Browser) -> None:
     assert _suggestion(page) == ("您是不是要找： warranty policy", {"q": "warranty policy"})
     empty = text_of(alice.get("/?q=warranty+category:contract"))
     assert _suggestion(empty) == ("试试范围更宽的搜索： warranty", {"q": "warranty"})
+
+
+def _total(page: str) -> str:
+    found = BeautifulSoup(page, "html.parser").select_one("p.total")
+    assert found is not None
+    return found.get_text(strip=True)
+
+
+def test_the_results_count_reads_as_a_person_would_say_it(web: Web, alice: Browser) -> None:
+    _library(web, alice)
+    assert _total(text_of(alice.get("/?q=liquidated+damages"))) == "1 result"
+    assert _total(text_of(alice.get("/?q=AX-200"))) == "2 results"
+    alice.post("/language", {"lang": "zh-CN", "next": "/"})
+    assert _total(text_of(alice.get("/?q=liquidated+damages"))) == "共 1 条结果"
+    assert _total(text_of(alice.get("/?q=AX-200"))) == "共 2 条结果"

@@ -7,7 +7,7 @@ from typing import Any
 from flask import jsonify, request
 
 from docservice.errors import InvalidInput
-from docservice.services import classify, documents, metadata, reading
+from docservice.services import classify, deletion, documents, metadata, reading
 from docservice.web.api.blueprint import bp
 from docservice.web.api.common import bool_arg, ctx, int_arg, json_body
 from docservice.web.auth import current_principal
@@ -64,6 +64,12 @@ def update_document(document_id: int) -> Any:
     changed = metadata.update_metadata(ctx(), current_principal(), document_id, json_body())
     view = reading.document_details(ctx(), current_principal(), document_id, record_view=False)
     return jsonify({**view, "changed": changed})
+
+
+@bp.delete("/documents/<id:document_id>")
+def delete_document(document_id: int) -> Any:
+    deletion.delete_document(ctx(), current_principal(), document_id)
+    return "", 204
 
 
 @bp.get("/documents/<id:document_id>/versions")

@@ -99,7 +99,10 @@ def paths() -> dict[str, Any]:
         "/documents/{document_id}": {
             "get": op("A document with its versions", {200: ref("Document")}, DOC),
             "patch": op("Change metadata or permissions", {200: ref("Document")}, DOC,
-                        _json_body(METADATA_INPUT))},
+                        _json_body(METADATA_INPUT)),
+            "delete": op("Delete a document for good: every version, its text, index entries, "
+                         "share links, and the stored files no other document uses; "
+                         "403 for readers who may not change it", {204: None}, DOC)},
         "/documents/{document_id}/versions": {
             "get": op("Versions, newest first", {200: array(ref("Version"))}, DOC),
             "post": op("Upload a new version", {201: ref("UploadOutcome"),

@@ -96,7 +96,8 @@
       row.dataset.documentId = body.document_id;
       if (body.duplicate) {
         setState(row, "duplicate");
-        row.querySelector(".reason").textContent = body.message;
+        row.querySelector(".reason").textContent = MSG.duplicate_of
+          .replace("{version}", body.version).replace("{document}", body.document_id);
         fetchStates([body.version_id]);  // filed already: show where, not a fresh suggestion
       } else {
         tracked[body.version_id] = row;

@@ -8,7 +8,7 @@ from flask import flash, make_response, redirect, render_template, request, sess
 from flask_login import current_user, login_user, logout_user
 
 from docservice.errors import AuthenticationFailed, InvalidInput
-from docservice.services import logins, tokens, users
+from docservice.services import logins, passwords, tokens, users
 from docservice.web.auth import WebUser
 from docservice.web.i18n import COOKIE, LANGUAGES, gettext
 from docservice.web.ui.blueprint import bp, ctx, principal, safe_next
@@ -59,9 +59,9 @@ def language() -> Any:
     return response
 
 
-def _account_page(new_token: str | None = None) -> Any:
+def _account_page(new_token: str | None = None, password_error: str | None = None) -> Any:
     return render_template("account.html", tokens=tokens.list_tokens(ctx(), principal()),
-                           new_token=new_token)
+                           new_token=new_token, password_error=password_error)
 
 
 @bp.get("/account")
@@ -79,4 +79,21 @@ def create_token() -> Any:
 def revoke_token(token_id: int) -> Any:
     tokens.revoke_token(ctx(), principal(), token_id)
     flash(gettext("Token revoked."), "info")
+    return redirect(url_for("ui.account"))
+
+
+@bp.post("/account/password")
+def change_password() -> Any:
+    form = request.form
+    try:
+        passwords.change_own_password(ctx(), principal(), form.get("current_password", ""),
+                                      form.get("new_password", ""),
+                                      form.get("new_password_again", ""),
+                                      request.remote_addr or "unknown")
+    except (InvalidInput, AuthenticationFailed) as exc:
+        return _account_page(password_error=exc.message), exc.http_status
+    account_view = users.account(ctx(), principal().user_id or 0)
+    if account_view is not None:  # this session goes on with the new password's stamp
+        login_user(WebUser(account_view))
+    flash(gettext("Your password was changed. Your other sessions were signed out."), "info")
     return redirect(url_for("ui.account"))

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import redirect, render_template, request, url_for
 
-from docservice.services import auditlog, users
+from docservice.services import auditlog, passwords, users
 from docservice.web.forms import optional_date, optional_int
 from docservice.web.ui.blueprint import attempt, bp, ctx, principal
 
@@ -32,6 +32,14 @@ def update_user(user_id: int) -> Any:
     attempt(lambda: users.update_user(ctx(), principal(), user_id, role=form.get("role"),
                                       active=form.get("active") == "1",
                                       teams=form.getlist("teams")), "Saved.")
+    return redirect(url_for("ui.admin_users"))
+
+
+@bp.post("/admin/users/<id:user_id>/password")
+def reset_password(user_id: int) -> Any:
+    attempt(lambda: passwords.reset_password(ctx(), principal(), user_id,
+                                             request.form.get("password", "")),
+            "Password set. That user's sessions were signed out.")
     return redirect(url_for("ui.admin_users"))
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 
 from docservice.errors import InvalidInput, PermissionDenied, VersionNotFound
-from docservice.services import customers, documents, metadata, reading, shares, users
+from docservice.services import customers, deletion, documents, metadata, reading, shares, users
 from docservice.web.forms import changes_from_form, file_response, uploaded_file
 from docservice.web.i18n import gettext
 from docservice.web.ui.blueprint import bp, ctx, principal
@@ -63,6 +63,22 @@ def new_version(document_id: int) -> Any:
         flash(gettext("Version {number} uploaded; it is being indexed.",
                       number=outcome.version), "info")
     return redirect(url_for("ui.document", document_id=document_id))
+
+
+@bp.get("/d/<id:document_id>/delete")
+def confirm_delete(document_id: int) -> Any:
+    details = reading.document_details(ctx(), principal(), document_id, record_view=False)
+    if not details["can_write"]:
+        raise PermissionDenied("you may read this document but not delete it")
+    return render_template("delete_document.html", doc=details)
+
+
+@bp.post("/d/<id:document_id>/delete")
+def delete(document_id: int) -> Any:
+    deleted = deletion.delete_document(ctx(), principal(), document_id)
+    flash(gettext("“{title}” was deleted, with every version and share link.",
+                  title=deleted.title), "info")
+    return redirect(url_for("ui.search"))
 
 
 @bp.get("/d/<id:document_id>/latest")
