@@ -19,6 +19,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,6 +57,9 @@ log = logging.getLogger(__name__)
 
 TOKENIZER = "docservice_tokens"  # whitespace: the text arrives analysed (analysis.py)
 POINTER = "CURRENT"
+FACET_THREADS = 2
+_FACET_THREADS = ThreadPoolExecutor(FACET_THREADS, thread_name_prefix="docservice-facets")
+_FACET_SLOTS = threading.BoundedSemaphore(FACET_THREADS)
 
 
 def build_schema() -> tantivy.Schema:
@@ -132,17 +136,22 @@ class TantivyIndex:
         live, searcher = self._searcher()
         plan = _QueryPlan(live.index.schema, query, acl_tokens, pairs=live.pairs)
 
-        def fetch(stage: Stage, offset: int, limit: int) -> Fetched[tantivy.Query]:
-            found = self._run(searcher, plan, stage, offset, limit)
+        facets = _Facets(searcher)
+
+        def fetch(stage: Stage, offset: int, limit: int
+                  ) -> Fetched[tuple[Stage, tantivy.Query]]:
+            built = plan.build(stage)
+            facets.start(stage, built)
+            found = self._run(searcher, plan, built, offset, limit)
             return ([self._hit(searcher, score, address, plan) for score, address in found.hits],
-                    found.count, found.query)
+                    found.count, (stage, built))
 
         try:
-            staged, last_query = run_stages(plan, fetch)
-            facets = _facets(searcher, last_query)
+            staged, (last_stage, last_query) = run_stages(plan, fetch)
+            counts = facets.result(last_stage, last_query)
         except ValueError as exc:
             raise SearchUnavailable(f"search failed: {exc}") from exc
-        return SearchResult(total=staged.total, hits=staged.page(), facets=facets)
+        return SearchResult(total=staged.total, hits=staged.page(), facets=counts)
 
     def count(self) -> int:
         return int(self._searcher()[1].num_docs)
@@ -210,13 +219,12 @@ class TantivyIndex:
                          filename=display["filename"], category=display["category"],
                          is_latest=bool(stored["is_latest"][0]))
 
-    def _run(self, searcher: tantivy.Searcher, plan: _QueryPlan, stage: Stage, offset: int,
-             limit: int) -> _Found:
-        built = plan.build(stage)
+    def _run(self, searcher: tantivy.Searcher, plan: _QueryPlan, built: tantivy.Query,
+             offset: int, limit: int) -> _Found:
         result = searcher.search(built, limit=limit, offset=offset, count=True,
                                  order_by_field="uploaded_at" if plan.by_date else None,
                                  order=tantivy.Order.Desc)
-        return _Found(built, int(getattr(result, "count", 0) or 0), result.hits)
+        return _Found(int(getattr(result, "count", 0) or 0), result.hits)
 
     # -- directories, readers, writers ------------------------------------------------------
 
@@ -356,7 +364,6 @@ class TantivyIndex:
 
 @dataclass(frozen=True)
 class _Found:
-    query: tantivy.Query
     count: int
     hits: list[tuple[Any, tantivy.DocAddress]]
 
@@ -437,6 +444,34 @@ class _QueryPlan(QueryPlan):
         if not self.acl_tokens:
             return tantivy.Query.empty_query()
         return tantivy.Query.term_set_query(self.schema, "acl", list(self.acl_tokens))
+
+
+class _Facets:
+    """The facet counts of a search, counted on a thread of their own while the hits are
+    ranked (Tantivy releases the GIL: on an idle core the two overlap) and counted here when
+    no such thread is free. Counting starts with the first stage, which most searches end
+    with; a search ending with a later stage counts that one's afresh."""
+
+    def __init__(self, searcher: tantivy.Searcher) -> None:
+        self.searcher = searcher
+        self._stage: Stage | None = None
+        self._pending: Future[dict[str, dict[str, int]]] | None = None
+
+    def start(self, stage: Stage, query: tantivy.Query) -> None:
+        if self._pending is None and _FACET_SLOTS.acquire(blocking=False):
+            self._stage = stage
+            self._pending = _FACET_THREADS.submit(self._count, query)
+
+    def result(self, stage: Stage, query: tantivy.Query) -> dict[str, dict[str, int]]:
+        if self._pending is not None and stage is self._stage:
+            return self._pending.result()
+        return _facets(self.searcher, query)
+
+    def _count(self, query: tantivy.Query) -> dict[str, dict[str, int]]:
+        try:
+            return _facets(self.searcher, query)
+        finally:
+            _FACET_SLOTS.release()
 
 
 def _facets(searcher: tantivy.Searcher, query: tantivy.Query) -> dict[str, dict[str, int]]:

@@ -351,6 +351,17 @@ def test_facet_counts(search_index: SearchIndex) -> None:
         {"retail": 1}, {"emea": 1}, {"intent": 1})
 
 
+def test_facets_count_what_the_last_stage_found(search_index: SearchIndex) -> None:
+    # Nothing holds the phrase; the forgiving stage finds its words apart in three entries.
+    search_index.index([entry("Signed", "contract, signed", category="contract"),
+                        entry("Not yet", "signed later: the contract", category="contract"),
+                        entry("Offer", "contract to be signed", category="product"),
+                        entry("Other", "a signed photo", category="campaign")])
+    found = find(search_index, '"signed contract"')
+    assert found.total == 3
+    assert found.facets["category"] == {"contract": 2, "product": 1}
+
+
 def test_pagination_and_total(search_index: SearchIndex) -> None:
     search_index.index([entry(f"Router {number}", "router") for number in range(15)])
     first = find(search_index, "router", limit=10)
