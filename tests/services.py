@@ -12,7 +12,7 @@ import signal
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -106,14 +106,25 @@ def rq_workers(environ: dict[str, str], count: int = 2) -> Iterator[list[subproc
     try:
         yield procs
     finally:
-        for proc in procs:
-            if proc.poll() is None:
-                proc.terminate()
-        for proc in procs:
-            try:
+        stop_processes(procs, kill=kill_group)
+
+
+def stop_processes(procs: Sequence[subprocess.Popen[bytes]],
+                   kill: Callable[[subprocess.Popen[bytes]], None] | None = None) -> None:
+    """Ask each process this test started to stop; ``kill`` (default SIGKILL) whoever is not
+    gone in 20 s."""
+    for proc in procs:
+        if proc.poll() is None:
+            proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            if kill is None:
+                proc.kill()
                 proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                kill_group(proc)
+            else:
+                kill(proc)
 
 
 def kill_group(proc: subprocess.Popen[bytes]) -> None:

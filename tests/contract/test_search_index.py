@@ -169,7 +169,7 @@ def test_a_phrase_matches_its_words_in_order_only(search_index: SearchIndex) -> 
                         entry("Y", "Installation of the gateway at the network edge.")])
     found = find(search_index, '"edge gateway installation"')
     assert titles(found)[0] == "A"
-    assert [hit.extra[TIER] for hit in found.hits][0] == 0
+    assert found.hits[0].extra[TIER] == 0
     assert all(hit.extra[TIER] > 0 for hit in found.hits[1:])  # words apart: a later stage
 
 

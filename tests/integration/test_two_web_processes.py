@@ -29,7 +29,7 @@ import pytest
 from docservice.bootstrap import bootstrap
 from docservice.services import accounts
 from tests.conftest import embedded_settings
-from tests.services import ROOT
+from tests.services import ROOT, stop_processes
 
 PASSWORD = "correct-horse-1"
 READY_TIMEOUT_S = 60
@@ -145,15 +145,7 @@ def two_servers(tmp_path: Path) -> Iterator[tuple[str, str]]:
             _wait_until_ready(proc, url, log)
         yield urls[0][0], urls[1][0]
     finally:
-        for proc in procs:
-            if proc.poll() is None:
-                proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=20)
+        stop_processes(procs)
 
 
 def _search(browser: Browser, server: str, query: str) -> Answer:
