@@ -1,11 +1,17 @@
-"""The ingestion job: stored -> queued -> extracting -> indexed | failed(reason)."""
+"""The ingestion job: stored -> queued -> extracting -> indexed | failed(reason).
+
+Jobs come in batches (the in-process queue hands a worker the jobs already waiting): each
+version is claimed, read in an isolated child and gets its own outcome, then the batch is
+stored and indexed with one index commit, and only then marked indexed or failed.
+"""
 
 from __future__ import annotations
 
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -18,93 +24,180 @@ from docservice.ingest.metadata import detect_languages
 from docservice.ingest.options import ExtractOptions
 from docservice.ingest.sniff import sniff_media_type
 from docservice.queue.base import INGEST_JOB
+from docservice.services import claims
 from docservice.services.context import Context
-from docservice.services.indexing import entry_for, years_in
+from docservice.services.indexing import document_entries, years_in
 
 log = logging.getLogger(__name__)
 
 _ACTIVE = (IngestState.STORED.value, IngestState.QUEUED.value, IngestState.EXTRACTING.value)
 INTERNAL_FAILURE = "an internal error stopped the text extraction; an admin can retry it"
+PROGRESS_INTERVAL_S = 1.0
 
 
-def _claim(ctx: Context, version_id: int) -> tuple[str, str] | None:
-    """Move the version to extracting; None if it is gone or already finished."""
+@dataclass
+class _Outcome:
+    """What reading one version came to: its text, or the reason it failed."""
+
+    version_id: int
+    media_type: str | None = None
+    extracted: ExtractedText | None = None
+    reason: str | None = None
+    error: Exception | None = None  # an internal error, re-raised once the batch is done
+
+
+def ingest_version(ctx: Context, version_id: int) -> None:
+    """The job for one version: safe to run twice; finished versions are left alone."""
+    ingest_versions(ctx, [version_id])
+
+
+def ingest_versions(ctx: Context, version_ids: Iterable[int]) -> None:
+    """The job for a batch: each version read on its own, then all indexed with one commit.
+
+    ``version_ids`` is consumed lazily, one id per version read. A version that cannot be
+    read fails alone; the batch still gets indexed. An internal error or a service outage
+    is re-raised once the versions read before it are finished.
+    """
+    read: list[_Outcome] = []
+    stopped_by: Exception | None = None
+    for version_id in version_ids:
+        try:
+            outcome = _read(ctx, version_id, holding=[each.version_id for each in read])
+        except ServiceUnavailable as exc:
+            _set_state(ctx, version_id, IngestState.QUEUED, "waiting for a service to come back")
+            stopped_by = exc
+            break
+        except Exception as exc:  # the database, say: the rest of the batch waits for a retry
+            stopped_by = exc
+            break
+        if outcome is not None:
+            read.append(outcome)
+    _finish_all(ctx, read)
+    errors = [stopped_by, *(outcome.error for outcome in read)]
+    if (error := next((each for each in errors if each is not None), None)) is not None:
+        raise error
+
+
+def _read(ctx: Context, version_id: int, holding: Sequence[int]) -> _Outcome | None:
+    """Claim the version and read it; None when there is nothing to do."""
     with ctx.uow() as uow:
-        claimed = uow.session.execute(
-            update(Version).where(Version.id == version_id, Version.state.in_(_ACTIVE))
-            .values(state=IngestState.EXTRACTING.value, state_reason=None,
-                    progress=None, attempts=Version.attempts + 1))
-        if not claimed.rowcount:  # type: ignore[attr-defined]
-            return None
-        version = uow.session.get(Version, version_id)
-        assert version is not None
+        claimed = claims.claim(uow.session, ctx.settings, version_id, holding)
         uow.commit()
-        return version.blob_key, version.filename
+    if claimed is None:
+        log.info("version %s: nothing to do", version_id)
+        return None
+    log.info("version %s: extracting %s", version_id, claimed.filename)
+    outcome = _Outcome(version_id)
+    settings = ctx.settings
+    with ctx.blobs.local_copy(claimed.blob_key) as path:
+        try:
+            outcome.media_type = sniff_media_type(path, claimed.filename)
+            outcome.extracted = extract_isolated(
+                path, outcome.media_type, timeout_s=settings.extract_timeout_s,
+                memory_mb=settings.extract_memory_mb,
+                progress=_ProgressWriter(ctx, version_id),
+                options=ExtractOptions.from_settings(settings))
+        except ExtractionFailed as exc:
+            log.info("version %s: failed: %s", version_id, exc.message)
+            outcome.reason = exc.message
+        except ServiceUnavailable:
+            raise
+        except Exception as exc:  # recorded as this version's failure, re-raised after
+            log.exception("version %s: extraction stopped by an internal error", version_id)
+            outcome.reason, outcome.error = INTERNAL_FAILURE, exc
+    return outcome
+
+
+class _ProgressWriter:
+    """Records "page 3 of 12" on the version (and renews its lease) once a second while a
+    long extraction runs; a file read within the first second writes nothing."""
+
+    def __init__(self, ctx: Context, version_id: int) -> None:
+        self._ctx, self._version_id, self._last = ctx, version_id, time.monotonic()
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self._last < PROGRESS_INTERVAL_S:
+            return
+        self._last = now
+        with self._ctx.uow() as uow:
+            uow.session.execute(update(Version).where(Version.id == self._version_id)
+                                .values(progress=f"page {done} of {total}", claimed_at=utcnow()))
+            uow.commit()
+
+
+def _finish_all(ctx: Context, read: Sequence[_Outcome]) -> None:
+    """Finish the batch together; if that fails other than for an outage, each version
+    alone, so that one version's trouble stays its own."""
+    if not read:
+        return
+    try:
+        _finish(ctx, read)
+    except ServiceUnavailable:
+        for outcome in read:
+            _set_state(ctx, outcome.version_id, IngestState.QUEUED,
+                       "waiting for the search index")
+        raise
+    except Exception:
+        if len(read) == 1:
+            _set_state(ctx, read[0].version_id, IngestState.FAILED, INTERNAL_FAILURE)
+            raise
+        log.exception("finishing versions %s together failed; finishing them one by one",
+                      [outcome.version_id for outcome in read])
+        errors = []
+        for outcome in read:
+            try:
+                _finish_all(ctx, [outcome])
+            except Exception as exc:
+                errors.append(exc)
+        if errors:
+            raise errors[0] from None
+
+
+def _finish(ctx: Context, read: Sequence[_Outcome]) -> None:
+    """Store the texts and states, index the versions' documents in one write, commit."""
+    with ctx.uow() as uow:
+        session = uow.session
+        document_ids: set[int] = set()
+        for outcome in read:
+            version = session.get(Version, outcome.version_id)
+            if version is not None:  # None: deleted meanwhile
+                _record(session, version, outcome)
+                document_ids.add(version.document_id)
+        session.flush()
+        entries = []
+        for document_id in sorted(document_ids):
+            document = session.get(Document, document_id)
+            assert document is not None
+            entries += document_entries(session, document)
+        # The index is written before the commit: if it fails, nothing is marked done and
+        # the versions are queued again; if the commit fails, indexing again is harmless.
+        ctx.index.index(entries)
+        uow.commit()
+    for outcome in read:
+        log.info("version %s: %s", outcome.version_id,
+                 "indexed" if outcome.extracted is not None else "failed")
+
+
+def _record(session: Session, version: Version, outcome: _Outcome) -> None:
+    if outcome.extracted is not None:
+        _store_text(session, version, outcome.extracted)
+    if outcome.media_type is not None:
+        version.media_type = outcome.media_type
+    version.state = (IngestState.INDEXED if outcome.extracted is not None
+                     else IngestState.FAILED).value
+    version.state_reason = outcome.reason
+    version.progress = None
+    version.indexed_at = utcnow()
+    version.claimed_by = version.claimed_at = None
 
 
 def _set_state(ctx: Context, version_id: int, state: IngestState, reason: str | None = None,
                ) -> None:
     with ctx.uow() as uow:
         uow.session.execute(update(Version).where(Version.id == version_id)
-                            .values(state=state.value, state_reason=reason, progress=None))
-        uow.commit()
-
-
-class _ProgressWriter:
-    """Records "page 3 of 12" on the version, at most once a second."""
-
-    def __init__(self, ctx: Context, version_id: int) -> None:
-        self._ctx, self._version_id, self._last = ctx, version_id, 0.0
-
-    def __call__(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if now - self._last < 1.0 and done < total:
-            return
-        self._last = now
-        with self._ctx.uow() as uow:
-            uow.session.execute(update(Version).where(Version.id == self._version_id)
-                                .values(progress=f"page {done} of {total}"))
-            uow.commit()
-
-
-def _extract(ctx: Context, version_id: int, blob_key: str, filename: str) -> ExtractedText:
-    settings = ctx.settings
-    with ctx.blobs.local_copy(blob_key) as path:
-        media_type = sniff_media_type(path, filename)
-        with ctx.uow() as uow:
-            uow.session.execute(update(Version).where(Version.id == version_id)
-                                .values(media_type=media_type))
-            uow.commit()
-        return extract_isolated(path, media_type, timeout_s=settings.extract_timeout_s,
-                                memory_mb=settings.extract_memory_mb,
-                                progress=_ProgressWriter(ctx, version_id),
-                                options=ExtractOptions.from_settings(settings))
-
-
-def _finish(ctx: Context, version_id: int, extracted: ExtractedText | None,
-            reason: str | None) -> None:
-    """Store the text (if any), index the document's versions, then mark the version done."""
-    state = IngestState.INDEXED if extracted is not None else IngestState.FAILED
-    with ctx.uow() as uow:
-        session = uow.session
-        version = session.get(Version, version_id)
-        if version is None:
-            return
-        if extracted is not None:
-            _store_text(session, version, extracted)
-        version.state = state.value
-        version.state_reason = reason
-        version.progress = None
-        version.indexed_at = utcnow()
-        session.flush()
-        document = session.get(Document, version.document_id)
-        assert document is not None
-        terminal = (IngestState.INDEXED.value, IngestState.FAILED.value)
-        entries = [entry_for(session, document, each) for each in document.versions
-                   if each.state in terminal]
-        # The index is written before the commit: if it fails, the state stays "extracting"
-        # and the job is retried; if the commit fails, indexing again is harmless.
-        ctx.index.index(entries)
+                            .values(state=state.value, state_reason=reason, progress=None,
+                                    claimed_by=None, claimed_at=None))
         uow.commit()
 
 
@@ -120,47 +213,18 @@ def _store_text(session: Session, version: Version, extracted: ExtractedText) ->
     version.years = ",".join(str(y) for y in years_in(version.filename, first_pages)) or None
 
 
-def ingest_version(ctx: Context, version_id: int) -> None:
-    """The job: safe to run twice; finished versions are left alone."""
-    claimed = _claim(ctx, version_id)
-    if claimed is None:
-        log.info("version %s: nothing to do", version_id)
-        return
-    blob_key, filename = claimed
-    log.info("version %s: extracting %s", version_id, filename)
-    try:
-        extracted = _extract(ctx, version_id, blob_key, filename)
-    except ExtractionFailed as exc:
-        log.info("version %s: failed: %s", version_id, exc.message)
-        _finish(ctx, version_id, None, exc.message)
-        return
-    except ServiceUnavailable:
-        _set_state(ctx, version_id, IngestState.QUEUED, "waiting for a service to come back")
-        raise
-    except Exception:
-        _set_state(ctx, version_id, IngestState.FAILED, INTERNAL_FAILURE)
-        raise
-    try:
-        _finish(ctx, version_id, extracted, None)
-    except ServiceUnavailable:
-        _set_state(ctx, version_id, IngestState.QUEUED, "waiting for the search index")
-        raise
-    log.info("version %s: indexed", version_id)
-
-
-def run_job(ctx: Context, job: str, item_id: int) -> None:
+def run_job(ctx: Context, job: str, item_ids: Iterable[int]) -> None:
+    """Run ``job`` over ``item_ids`` (one id, or a batch the queue hands over lazily)."""
     if job != INGEST_JOB:
         raise ValueError(f"unknown job {job}")
-    ingest_version(ctx, item_id)
+    ingest_versions(ctx, item_ids)
 
 
 def requeue_unfinished(ctx: Context) -> int:
-    """Queue again every version left stored, queued or extracting (after a crash)."""
+    """Queue again every version left stored, queued or extracting by a worker that is gone
+    (after a crash). Versions a live worker is extracting are left to it."""
     with ctx.uow() as uow:
-        ids = list(uow.session.scalars(select(Version.id).where(Version.state.in_(_ACTIVE))))
-        if ids:
-            uow.session.execute(update(Version).where(Version.id.in_(ids))
-                                .values(state=IngestState.QUEUED.value))
+        ids = claims.release_stale(uow.session, ctx.settings)
         uow.commit()
     for version_id in ids:
         ctx.queue.enqueue(INGEST_JOB, version_id)
