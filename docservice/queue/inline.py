@@ -12,8 +12,8 @@ from docservice.queue.base import JobRunner
 
 log = logging.getLogger(__name__)
 _STOP = ("", -1)
-BATCH_SIZE = 16
-BATCH_WINDOW_S = 1.0
+BATCH_SIZE = 64
+BATCH_WINDOW_S = 2.0
 
 
 class InlineQueue:

@@ -52,22 +52,29 @@ def claim(session: Session, settings: Settings, version_id: int,
     """Claim the version for this process (None if it is finished, gone, or held by a live
     worker) and renew the lease on the versions in ``holding``. The caller commits."""
     now = utcnow()
-    row = session.execute(select(Version.state, Version.claimed_by, Version.claimed_at,
-                                 Version.blob_key, Version.filename)
-                          .where(Version.id == version_id)).first()
-    if row is None or not takeable(row.state, row.claimed_by, row.claimed_at, now,
-                                   lease(settings)):
-        return None
-    # Compare and set: of two workers that read the same row, one updates it.
-    claimed = session.execute(
-        update(Version).where(Version.id == version_id, Version.state == row.state,
-                              _same_holder(row.claimed_by))
+    claimed = _claim_where(session, now, Version.id == version_id, Version.state.in_(WAITING))
+    if claimed is None:  # finished, gone, or extracting: taken over only from a gone holder
+        row = session.execute(select(Version.state, Version.claimed_by, Version.claimed_at)
+                              .where(Version.id == version_id)).first()
+        if row is None or not takeable(row.state, row.claimed_by, row.claimed_at, now,
+                                       lease(settings)):
+            return None
+        # Compare and set: of two workers that saw the same holder, one takes over.
+        claimed = _claim_where(session, now, Version.id == version_id,
+                               Version.state == row.state, _same_holder(row.claimed_by))
+    if claimed is not None:
+        renew(session, holding, now)
+    return claimed
+
+
+def _claim_where(session: Session, now: datetime, *where: ColumnElement[bool]
+                 ) -> Claimed | None:
+    row = session.execute(
+        update(Version).where(*where)
         .values(state=EXTRACTING, state_reason=None, progress=None,
-                attempts=Version.attempts + 1, claimed_by=this_process(), claimed_at=now))
-    if not claimed.rowcount:  # type: ignore[attr-defined]
-        return None
-    renew(session, holding, now)
-    return Claimed(row.blob_key, row.filename)
+                attempts=Version.attempts + 1, claimed_by=this_process(), claimed_at=now)
+        .returning(Version.blob_key, Version.filename)).first()
+    return None if row is None else Claimed(row.blob_key, row.filename)
 
 
 def renew(session: Session, version_ids: Sequence[int], now: datetime | None = None) -> None:

@@ -1,8 +1,9 @@
 """The ingestion job: stored -> queued -> extracting -> indexed | failed(reason).
 
 Jobs come in batches (the in-process queue hands a worker the jobs already waiting): each
-version is claimed, read in an isolated child and gets its own outcome, then the batch is
-stored and indexed with one index commit, and only then marked indexed or failed.
+version is claimed, read in an isolated child and gets its own outcome; meanwhile another
+thread stores and indexes the versions read so far, a group at a time with one index
+commit, and only then marks them indexed or failed.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from docservice.db.models import Document, Page, Version, utcnow
 from docservice.domain import ExtractedText, IngestState
@@ -26,6 +27,7 @@ from docservice.ingest.sniff import sniff_media_type
 from docservice.queue.base import INGEST_JOB
 from docservice.services import claims
 from docservice.services.context import Context
+from docservice.services.group_finisher import GroupFinisher
 from docservice.services.indexing import document_entries, years_in
 
 log = logging.getLogger(__name__)
@@ -33,6 +35,11 @@ log = logging.getLogger(__name__)
 _ACTIVE = (IngestState.STORED.value, IngestState.QUEUED.value, IngestState.EXTRACTING.value)
 INTERNAL_FAILURE = "an internal error stopped the text extraction; an admin can retry it"
 PROGRESS_INTERVAL_S = 1.0
+FINISH_GROUP = 8
+"""Versions stored and indexed together (one index commit) when they come in quickly."""
+FINISH_WAIT_S = 0.5
+"""How long a version read waits for others before it is indexed alone."""
+LEASE_RENEWAL_S = 60.0
 
 
 @dataclass
@@ -52,29 +59,39 @@ def ingest_version(ctx: Context, version_id: int) -> None:
 
 
 def ingest_versions(ctx: Context, version_ids: Iterable[int]) -> None:
-    """The job for a batch: each version read on its own, then all indexed with one commit.
+    """The job for a batch: each version read on its own, stored and indexed in groups.
 
-    ``version_ids`` is consumed lazily, one id per version read. A version that cannot be
-    read fails alone; the batch still gets indexed. An internal error or a service outage
-    is re-raised once the versions read before it are finished.
+    ``version_ids`` is consumed lazily, one id per version read. While versions are read,
+    those read before them are stored and indexed in another thread, a group with one index
+    commit, and marked indexed or failed once the commit is done. A version that cannot be
+    read fails alone. An internal error or a service outage is re-raised once the versions
+    read before it are finished.
     """
-    read: list[_Outcome] = []
     stopped_by: Exception | None = None
-    for version_id in version_ids:
-        try:
-            outcome = _read(ctx, version_id, holding=[each.version_id for each in read])
-        except ServiceUnavailable as exc:
-            _set_state(ctx, version_id, IngestState.QUEUED, "waiting for a service to come back")
-            stopped_by = exc
-            break
-        except Exception as exc:  # the database, say: the rest of the batch waits for a retry
-            stopped_by = exc
-            break
-        if outcome is not None:
-            read.append(outcome)
-    _finish_all(ctx, read)
-    errors = [stopped_by, *(outcome.error for outcome in read)]
-    if (error := next((each for each in errors if each is not None), None)) is not None:
+    errors: list[Exception] = []
+    renewed = time.monotonic()
+    with GroupFinisher[_Outcome](lambda group: _finish_all(ctx, group), min_group=FINISH_GROUP,
+                                 max_wait_s=FINISH_WAIT_S, name="ingest-finisher") as finisher:
+        for version_id in version_ids:
+            holding: list[int] = []
+            if time.monotonic() - renewed > LEASE_RENEWAL_S:  # the others' leases, now and then
+                holding = [each.version_id for each in finisher.unfinished()]
+                renewed = time.monotonic()
+            try:
+                outcome = _read(ctx, version_id, holding)
+            except ServiceUnavailable as exc:
+                _set_state(ctx, version_id, IngestState.QUEUED,
+                           "waiting for a service to come back")
+                stopped_by = exc
+                break
+            except Exception as exc:  # the database, say: the rest waits for a retry
+                stopped_by = exc
+                break
+            if outcome is not None:
+                finisher.add(outcome)
+                if outcome.error is not None:
+                    errors.append(outcome.error)
+    if (error := stopped_by or next(iter(errors), None)) is not None:
         raise error
 
 
@@ -155,41 +172,53 @@ def _finish_all(ctx: Context, read: Sequence[_Outcome]) -> None:
 
 
 def _finish(ctx: Context, read: Sequence[_Outcome]) -> None:
-    """Store the texts and states, index the versions' documents in one write, commit."""
+    """Store the texts, index the versions' documents in one write, then mark them done.
+
+    The index write runs outside any database write, so that other workers' claims do not
+    wait for it. A crash in between leaves the versions extracting: they are read again.
+    """
+    finishing = _store_texts(ctx, read)
+    if not finishing:
+        return
     with ctx.uow() as uow:
-        session = uow.session
-        document_ids: set[int] = set()
-        for outcome in read:
-            version = session.get(Version, outcome.version_id)
-            if version is not None:  # None: deleted meanwhile
-                _record(session, version, outcome)
-                document_ids.add(version.document_id)
-        session.flush()
-        entries = []
-        for document_id in sorted(document_ids):
-            document = session.get(Document, document_id)
-            assert document is not None
-            entries += document_entries(session, document)
-        # The index is written before the commit: if it fails, nothing is marked done and
-        # the versions are queued again; if the commit fails, indexing again is harmless.
-        ctx.index.index(entries)
+        documents = uow.session.scalars(
+            select(Document).order_by(Document.id)
+            .where(Document.id.in_(select(Version.document_id)
+                                   .where(Version.id.in_(finishing))))
+            .options(selectinload(Document.versions), selectinload(Document.tags),
+                     selectinload(Document.acl), selectinload(Document.customer)))
+        entries = [entry for document in documents
+                   for entry in document_entries(uow.session, document, finishing)]
+    ctx.index.index(entries)
+    now = utcnow()
+    with ctx.uow() as uow:
+        uow.session.execute(update(Version), [
+            {"id": outcome.version_id, "state": _final_state(outcome).value,
+             "state_reason": outcome.reason, "progress": None, "indexed_at": now,
+             "claimed_by": None, "claimed_at": None}
+            for outcome in read if outcome.version_id in finishing])
         uow.commit()
     for outcome in read:
-        log.info("version %s: %s", outcome.version_id,
-                 "indexed" if outcome.extracted is not None else "failed")
+        log.info("version %s: %s", outcome.version_id, _final_state(outcome).value)
 
 
-def _record(session: Session, version: Version, outcome: _Outcome) -> None:
-    if outcome.extracted is not None:
-        _store_text(session, version, outcome.extracted)
-    if outcome.media_type is not None:
-        version.media_type = outcome.media_type
-    version.state = (IngestState.INDEXED if outcome.extracted is not None
-                     else IngestState.FAILED).value
-    version.state_reason = outcome.reason
-    version.progress = None
-    version.indexed_at = utcnow()
-    version.claimed_by = version.claimed_at = None
+def _final_state(outcome: _Outcome) -> IngestState:
+    return IngestState.INDEXED if outcome.extracted is not None else IngestState.FAILED
+
+
+def _store_texts(ctx: Context, read: Sequence[_Outcome]) -> set[int]:
+    """Store what was read (text, type, metadata); the ids of the versions still there."""
+    with ctx.uow() as uow:
+        versions = {version.id: version for version in uow.session.scalars(
+            select(Version).where(Version.id.in_([outcome.version_id for outcome in read])))}
+        for outcome in read:
+            version = versions.get(outcome.version_id)  # None: deleted meanwhile
+            if version is not None and outcome.media_type is not None:
+                version.media_type = outcome.media_type
+            if version is not None and outcome.extracted is not None:
+                _store_text(uow.session, version, outcome.extracted)
+        uow.commit()
+    return set(versions)
 
 
 def _set_state(ctx: Context, version_id: int, state: IngestState, reason: str | None = None,
