@@ -86,23 +86,52 @@ def extract_isolated(
     The memory limit applies to the child and to each OCR process it starts.
     Safe to call from several threads at once.
     """
-    # Empty and unsupported files are answered here: no child needed to say so.
-    (registry or default_registry()).check(path, media_type)
-    request = (str(path), media_type, registry, options)
-    child = _POOL.take(memory_mb)
-    kind, payload = child.read(request, timeout_s, progress)
-    if kind in _RETRIED and child.files > 1:
-        # A child that read other files first may have been left damaged or bloated by
-        # them: the file gets a fresh child before it is blamed.
-        log.info("extraction of %s: %s in a reused child, trying a fresh one", path.name, kind)
-        child = _POOL.take(memory_mb, fresh=True)
-        kind, payload = child.read(request, timeout_s, progress)
-    if kind in _REUSABLE:
-        _POOL.give_back(child)
-    if kind == "ok":
-        assert isinstance(payload, ExtractedText)
-        return payload
-    raise ExtractionFailed(_reason(kind, payload, timeout_s, memory_mb))
+    return IsolatedExtraction(path, media_type, timeout_s=timeout_s, memory_mb=memory_mb,
+                              registry=registry, options=options).result(progress)
+
+
+class IsolatedExtraction:
+    """One file being read by a warm child: started at once, its result awaited later, so
+    the caller can get the next file ready meanwhile. The time limit counts from the start.
+
+    Raises what :func:`extract_isolated` raises: at once for an empty or unsupported file,
+    from :meth:`result` for the rest. A started extraction must end with :meth:`result` or
+    :meth:`cancel`.
+    """
+
+    def __init__(self, path: Path, media_type: str, *, timeout_s: float, memory_mb: int,
+                 registry: Registry | None = None,
+                 options: ExtractOptions = DEFAULT_OPTIONS) -> None:
+        # Empty and unsupported files are answered here: no child needed to say so.
+        (registry or default_registry()).check(path, media_type)
+        self._name, self._timeout_s, self._memory_mb = path.name, timeout_s, memory_mb
+        self._request = (str(path), media_type, registry, options)
+        self._child: _Child | None = _POOL.take(memory_mb)
+        self._deadline = self._child.send(self._request, timeout_s)
+
+    def result(self, progress: ProgressCallback | None = None) -> ExtractedText:
+        child, self._child = self._child, None
+        assert child is not None, "result() of an extraction that ended"
+        kind, payload = child.answer(self._deadline, progress)
+        if kind in _RETRIED and child.files > 1:
+            # A child that read other files first may have been left damaged or bloated by
+            # them: the file gets a fresh child before it is blamed.
+            log.info("extraction of %s: %s in a reused child, trying a fresh one",
+                     self._name, kind)
+            child = _POOL.take(self._memory_mb, fresh=True)
+            kind, payload = child.answer(child.send(self._request, self._timeout_s), progress)
+        if kind in _REUSABLE:
+            _POOL.give_back(child)
+        if kind == "ok":
+            assert isinstance(payload, ExtractedText)
+            return payload
+        raise ExtractionFailed(_reason(kind, payload, self._timeout_s, self._memory_mb))
+
+    def cancel(self) -> None:
+        """Stop reading (the child is replaced)."""
+        if self._child is not None:
+            self._child.stop()
+            self._child = None
 
 
 def _reason(kind: str, payload: Any, timeout_s: float, memory_mb: int) -> str:
@@ -127,14 +156,18 @@ class _Child:
         with child_end:  # the parent's copy closes once started, so a dead child reads as EOF
             self.process.start()
 
-    def read(self, request: tuple[Any, ...], timeout_s: float,
-             progress: ProgressCallback | None) -> tuple[str, Any]:
+    def send(self, request: tuple[Any, ...], timeout_s: float) -> float:
+        """Give the child a file; the deadline of its answer."""
+        self.files += 1
+        with contextlib.suppress(OSError):  # it died meanwhile: answer() reads the EOF
+            self.conn.send(request)
+        return time.monotonic() + timeout_s
+
+    def answer(self, deadline: float, progress: ProgressCallback | None) -> tuple[str, Any]:
         """The child's answer: ok, failed (a reason), memory, crashed or timeout. The
         child is stopped after any answer but ok and failed, and if ``progress`` raises."""
-        self.files += 1
         try:
-            self.conn.send(request)
-            kind, payload = _await_answer(self.conn, timeout_s, progress)
+            kind, payload = _await_answer(self.conn, deadline, progress)
         except (EOFError, OSError):  # it died, or was already dead when the file came
             kind, payload = "crashed", None
         except BaseException:
@@ -219,9 +252,8 @@ def _forkserver() -> ForkServerContext:
 
 
 def _await_answer(
-    conn: Connection, timeout_s: float, progress: ProgressCallback | None
+    conn: Connection, deadline: float, progress: ProgressCallback | None
 ) -> tuple[str, Any]:
-    deadline = time.monotonic() + timeout_s
     while True:
         remaining = deadline - time.monotonic()
         if remaining <= 0 or not conn.poll(remaining):

@@ -12,45 +12,30 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import selectinload
 
 from docservice.db.models import Document, Page, Version, utcnow
-from docservice.domain import ExtractedText, IngestState
-from docservice.errors import ExtractionFailed, ServiceUnavailable
-from docservice.ingest.isolation import extract_isolated
+from docservice.domain import IngestState
+from docservice.errors import ServiceUnavailable
 from docservice.ingest.metadata import detect_languages
 from docservice.ingest.options import ExtractOptions
-from docservice.ingest.sniff import sniff_media_type
 from docservice.queue.base import INGEST_JOB
 from docservice.services import claims
 from docservice.services.context import Context
 from docservice.services.group_finisher import GroupFinisher
 from docservice.services.indexing import document_entries, years_in
+from docservice.services.version_reader import INTERNAL_FAILURE, ReadOutcome, VersionReader
 
 log = logging.getLogger(__name__)
 
 _ACTIVE = (IngestState.STORED.value, IngestState.QUEUED.value, IngestState.EXTRACTING.value)
-INTERNAL_FAILURE = "an internal error stopped the text extraction; an admin can retry it"
-PROGRESS_INTERVAL_S = 1.0
 FINISH_GROUP = 8
 """Versions stored and indexed together (one index commit) when they come in quickly."""
 FINISH_WAIT_S = 0.5
 """How long a version read waits for others before it is indexed alone."""
 LEASE_RENEWAL_S = 60.0
-
-
-@dataclass
-class _Outcome:
-    """What reading one version came to: its text, or the reason it failed."""
-
-    version_id: int
-    media_type: str | None = None
-    extracted: ExtractedText | None = None
-    reason: str | None = None
-    error: Exception | None = None  # an internal error, re-raised once the batch is done
 
 
 def ingest_version(ctx: Context, version_id: int) -> None:
@@ -69,16 +54,26 @@ def ingest_versions(ctx: Context, version_ids: Iterable[int]) -> None:
     """
     stopped_by: Exception | None = None
     errors: list[Exception] = []
+
+    def hand_over(outcome: ReadOutcome | None) -> None:
+        if outcome is not None:
+            finisher.add(outcome)
+            if outcome.error is not None:
+                errors.append(outcome.error)
+
     renewed = time.monotonic()
-    with GroupFinisher[_Outcome](lambda group: _finish_all(ctx, group), min_group=FINISH_GROUP,
-                                 max_wait_s=FINISH_WAIT_S, name="ingest-finisher") as finisher:
+    with GroupFinisher[ReadOutcome](lambda group: _finish_all(ctx, group),
+                                    min_group=FINISH_GROUP, max_wait_s=FINISH_WAIT_S,
+                                    name="ingest-finisher") as finisher, \
+            VersionReader(ctx) as reader:
         for version_id in version_ids:
             holding: list[int] = []
             if time.monotonic() - renewed > LEASE_RENEWAL_S:  # the others' leases, now and then
                 holding = [each.version_id for each in finisher.unfinished()]
+                holding += [reader.reading] if reader.reading is not None else []
                 renewed = time.monotonic()
             try:
-                outcome = _read(ctx, version_id, holding)
+                hand_over(reader.push(version_id, holding))
             except ServiceUnavailable as exc:
                 _set_state(ctx, version_id, IngestState.QUEUED,
                            "waiting for a service to come back")
@@ -87,63 +82,12 @@ def ingest_versions(ctx: Context, version_ids: Iterable[int]) -> None:
             except Exception as exc:  # the database, say: the rest waits for a retry
                 stopped_by = exc
                 break
-            if outcome is not None:
-                finisher.add(outcome)
-                if outcome.error is not None:
-                    errors.append(outcome.error)
+        hand_over(reader.last())
     if (error := stopped_by or next(iter(errors), None)) is not None:
         raise error
 
 
-def _read(ctx: Context, version_id: int, holding: Sequence[int]) -> _Outcome | None:
-    """Claim the version and read it; None when there is nothing to do."""
-    with ctx.uow() as uow:
-        claimed = claims.claim(uow.session, ctx.settings, version_id, holding)
-        uow.commit()
-    if claimed is None:
-        log.info("version %s: nothing to do", version_id)
-        return None
-    log.info("version %s: extracting %s", version_id, claimed.filename)
-    outcome = _Outcome(version_id)
-    settings = ctx.settings
-    with ctx.blobs.local_copy(claimed.blob_key) as path:
-        try:
-            outcome.media_type = sniff_media_type(path, claimed.filename)
-            outcome.extracted = extract_isolated(
-                path, outcome.media_type, timeout_s=settings.extract_timeout_s,
-                memory_mb=settings.extract_memory_mb,
-                progress=_ProgressWriter(ctx, version_id),
-                options=ExtractOptions.from_settings(settings))
-        except ExtractionFailed as exc:
-            log.info("version %s: failed: %s", version_id, exc.message)
-            outcome.reason = exc.message
-        except ServiceUnavailable:
-            raise
-        except Exception as exc:  # recorded as this version's failure, re-raised after
-            log.exception("version %s: extraction stopped by an internal error", version_id)
-            outcome.reason, outcome.error = INTERNAL_FAILURE, exc
-    return outcome
-
-
-class _ProgressWriter:
-    """Records "page 3 of 12" on the version (and renews its lease) once a second while a
-    long extraction runs; a file read within the first second writes nothing."""
-
-    def __init__(self, ctx: Context, version_id: int) -> None:
-        self._ctx, self._version_id, self._last = ctx, version_id, time.monotonic()
-
-    def __call__(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if now - self._last < PROGRESS_INTERVAL_S:
-            return
-        self._last = now
-        with self._ctx.uow() as uow:
-            uow.session.execute(update(Version).where(Version.id == self._version_id)
-                                .values(progress=f"page {done} of {total}", claimed_at=utcnow()))
-            uow.commit()
-
-
-def _finish_all(ctx: Context, read: Sequence[_Outcome]) -> None:
+def _finish_all(ctx: Context, read: Sequence[ReadOutcome]) -> None:
     """Finish the batch together; if that fails other than for an outage, each version
     alone, so that one version's trouble stays its own."""
     if not read:
@@ -171,7 +115,7 @@ def _finish_all(ctx: Context, read: Sequence[_Outcome]) -> None:
             raise errors[0] from None
 
 
-def _finish(ctx: Context, read: Sequence[_Outcome]) -> None:
+def _finish(ctx: Context, read: Sequence[ReadOutcome]) -> None:
     """Store the texts, index the versions' documents in one write, then mark them done.
 
     The index write runs outside any database write, so that other workers' claims do not
@@ -202,23 +146,52 @@ def _finish(ctx: Context, read: Sequence[_Outcome]) -> None:
         log.info("version %s: %s", outcome.version_id, _final_state(outcome).value)
 
 
-def _final_state(outcome: _Outcome) -> IngestState:
+def _final_state(outcome: ReadOutcome) -> IngestState:
     return IngestState.INDEXED if outcome.extracted is not None else IngestState.FAILED
 
 
-def _store_texts(ctx: Context, read: Sequence[_Outcome]) -> set[int]:
-    """Store what was read (text, type, metadata); the ids of the versions still there."""
+def _store_texts(ctx: Context, read: Sequence[ReadOutcome]) -> set[int]:
+    """Store what was read (text, type, metadata); the ids of the versions still there.
+
+    The metadata is worked out first: the write itself holds the database (SQLite: every
+    writer) only for the statements."""
     with ctx.uow() as uow:
-        versions = {version.id: version for version in uow.session.scalars(
-            select(Version).where(Version.id.in_([outcome.version_id for outcome in read])))}
-        for outcome in read:
-            version = versions.get(outcome.version_id)  # None: deleted meanwhile
-            if version is not None and outcome.media_type is not None:
-                version.media_type = outcome.media_type
-            if version is not None and outcome.extracted is not None:
-                _store_text(uow.session, version, outcome.extracted)
+        session = uow.session
+        filenames = dict(session.execute(select(Version.id, Version.filename).where(
+            Version.id.in_([outcome.version_id for outcome in read]))).all())
+        kept = [outcome for outcome in read if outcome.version_id in filenames]  # not deleted
+        rows = [row for outcome in kept
+                if len(row := _version_row(outcome, filenames[outcome.version_id])) > 1]
+        texts = [outcome for outcome in kept if outcome.extracted is not None]
+        pages = [{"version_id": outcome.version_id, "number": number, "text": text}
+                 for outcome in texts if outcome.extracted is not None
+                 for number, text in enumerate(outcome.extracted.pages, start=1)]
+        if texts:
+            session.execute(delete(Page).where(
+                Page.version_id.in_([outcome.version_id for outcome in texts])))
+        if pages:
+            session.execute(insert(Page), pages)
+        if rows:
+            session.execute(update(Version), rows)
         uow.commit()
-    return set(versions)
+    return set(filenames)
+
+
+def _version_row(outcome: ReadOutcome, filename: str) -> dict[str, object]:
+    """The version's columns that reading it sets, by primary key."""
+    row: dict[str, object] = {"id": outcome.version_id}
+    if outcome.media_type is not None:
+        row["media_type"] = outcome.media_type
+    extracted = outcome.extracted
+    if extracted is not None:
+        first_pages = " ".join(extracted.pages[:2])[:20000]
+        row.update(
+            page_count=len(extracted.pages),
+            language=extracted.language or detect_languages(extracted.pages),
+            extracted_title=(extracted.title or "").strip()[:500] or None,
+            author=(extracted.author or "").strip()[:200] or None,
+            years=",".join(str(year) for year in years_in(filename, first_pages)) or None)
+    return row
 
 
 def _set_state(ctx: Context, version_id: int, state: IngestState, reason: str | None = None,
@@ -228,18 +201,6 @@ def _set_state(ctx: Context, version_id: int, state: IngestState, reason: str | 
                             .values(state=state.value, state_reason=reason, progress=None,
                                     claimed_by=None, claimed_at=None))
         uow.commit()
-
-
-def _store_text(session: Session, version: Version, extracted: ExtractedText) -> None:
-    session.execute(delete(Page).where(Page.version_id == version.id))
-    session.add_all(Page(version_id=version.id, number=number, text=text)
-                    for number, text in enumerate(extracted.pages, start=1))
-    version.page_count = len(extracted.pages)
-    version.language = extracted.language or detect_languages(extracted.pages)
-    version.extracted_title = (extracted.title or "").strip()[:500] or None
-    version.author = (extracted.author or "").strip()[:200] or None
-    first_pages = " ".join(extracted.pages[:2])[:20000]
-    version.years = ",".join(str(y) for y in years_in(version.filename, first_pages)) or None
 
 
 def run_job(ctx: Context, job: str, item_ids: Iterable[int]) -> None:
