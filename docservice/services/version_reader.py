@@ -42,7 +42,7 @@ class ReadOutcome:
 @dataclass
 class _Reading:
     outcome: ReadOutcome
-    path: Path
+    path: Path | None = None
     files: ExitStack = field(default_factory=ExitStack)  # the blob's local copy
     extraction: IsolatedExtraction | None = None
 
@@ -102,16 +102,19 @@ class VersionReader:
             log.info("version %s: nothing to do", version_id)
             return None
         log.info("version %s: extracting %s", version_id, claimed.filename)
-        files = ExitStack()
-        with files:
-            path = files.enter_context(self._ctx.blobs.local_copy(claimed.blob_key))
-            reading = _Reading(ReadOutcome(version_id), path, files.pop_all())
-        with _recording(reading.outcome):
-            reading.outcome.media_type = sniff_media_type(path, claimed.filename)
+        reading = _Reading(ReadOutcome(version_id))
+        try:
+            with _recording(reading.outcome):  # a missing blob fails the version
+                reading.path = reading.files.enter_context(
+                    self._ctx.blobs.local_copy(claimed.blob_key))
+                reading.outcome.media_type = sniff_media_type(reading.path, claimed.filename)
+        except BaseException:  # an outage: the caller queues the version again
+            reading.files.close()
+            raise
         return reading
 
     def _start(self, reading: _Reading) -> None:
-        if reading.outcome.media_type is None:  # sniffing failed
+        if reading.path is None or reading.outcome.media_type is None:  # failed already
             return
         settings = self._ctx.settings
         with _recording(reading.outcome):

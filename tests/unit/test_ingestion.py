@@ -19,7 +19,7 @@ from docservice.bootstrap import bootstrap
 from docservice.config import Settings
 from docservice.db.models import Version, utcnow
 from docservice.domain import OPERATOR, IndexEntry, IngestState
-from docservice.errors import SearchUnavailable
+from docservice.errors import BlobNotFound, SearchUnavailable
 from docservice.services import documents, ingestion
 from docservice.services import search as search_service
 from docservice.services.context import Context
@@ -234,3 +234,17 @@ def test_same_bytes_as_the_latest_version_are_not_a_new_version(ctx: Context) ->
     again = documents.add_version(ctx, OPERATOR, first.document_id, io.BytesIO(b"identical"),
                                   "note.txt")
     assert again.duplicate and again.version_id == first.version_id
+
+
+def test_a_version_whose_stored_file_is_gone_fails_and_the_batch_goes_on(
+        batch_ctx: Context) -> None:
+    lost = _upload(batch_ctx, b"old brochure nobody kept", "brochure.txt")
+    kept = _upload(batch_ctx, b"reseller pricing sheet 2025", "pricing.txt")
+    with batch_ctx.uow() as uow:
+        batch_ctx.blobs.delete(uow.session.get_one(Version, lost).blob_key)
+    with pytest.raises(BlobNotFound):  # an internal error: re-raised once the batch is done
+        ingestion.ingest_versions(batch_ctx, [lost, kept])
+    assert ingestion.wait_for_versions(batch_ctx, [lost, kept], 0) == {
+        lost: "failed", kept: "indexed"}
+    assert ingestion.failures(batch_ctx)[0]["reason"] == ingestion.INTERNAL_FAILURE
+    assert search_service.search(batch_ctx, OPERATOR, "pricing sheet").total == 1
