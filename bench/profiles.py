@@ -1,8 +1,9 @@
 """pyinstrument profiles of the slow paths, written next to the results.
 
 - search: the service layer (viewer: ACL, facets, snippets) over the query mix;
-- ingest: ``ingest_version`` run in this thread (no worker threads) on generated files, so
-  the profile sees the whole job: claim, sniff, isolated extraction, pages, index, commit.
+- ingest: ``ingest_versions`` run in this thread (no worker threads) on generated files, in
+  the batches an in-process worker takes when files wait in the queue, so the profile sees
+  the whole job: claim, sniff, isolated extraction, pages, index, commit.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from docservice.bootstrap import bootstrap
 from docservice.config import load_settings
 from docservice.domain import OPERATOR
+from docservice.queue.inline import BATCH_SIZE
 from docservice.services import documents, ingestion
 
 
@@ -54,9 +56,9 @@ def profile_ingest(paths: Sequence[Path], path: Path) -> str:
                     ids.append(documents.upload(ctx, OPERATOR, stream, file.name,
                                                 documents.DocumentMeta()).version_id)
 
-            def ingest_all() -> None:
-                for version_id in ids:
-                    ingestion.ingest_version(ctx, version_id)
+            def ingest_all() -> None:  # in the batches an in-process worker takes
+                for start in range(0, len(ids), BATCH_SIZE):
+                    ingestion.ingest_versions(ctx, ids[start:start + BATCH_SIZE])
 
             return profile_to(path, ingest_all)
         finally:

@@ -68,7 +68,7 @@ def bootstrap(settings: Settings, *, migrate: bool = True) -> Context:
         upgrade(engine)
     ctx = Context(settings=settings, engine=engine, session_factory=make_session_factory(engine),
                   blobs=blob_store(settings), index=search_index(settings))
-    ctx.queue = job_queue(settings, lambda job, item_id: run_job(ctx, job, item_id))
+    ctx.queue = job_queue(settings, lambda job, item_ids: run_job(ctx, job, item_ids))
     try:
         ctx.index.ensure()
     except ServiceUnavailable as exc:

@@ -23,4 +23,4 @@ def context() -> Context:
 
 def run_job(job: str, item_id: int) -> None:
     log.info("job %s(%s) starting", job, item_id)
-    run_service_job(context(), job, item_id)
+    run_service_job(context(), job, [item_id])

@@ -162,6 +162,10 @@ class Version(Base):
     author: Mapped[str | None] = mapped_column(String(200))
     years: Mapped[str | None] = mapped_column(String(200))
     indexed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The lease of the worker extracting the version: who ("host:pid:nonce") and when it
+    # last said so; another worker takes over only once the lease has run out.
+    claimed_by: Mapped[str | None] = mapped_column(String(200))
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     document: Mapped[Document] = relationship(back_populates="versions")
     uploader: Mapped[User | None] = relationship()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Protocol
 
-JobRunner = Callable[[str, int], None]
-"""Runs one job by name with its id argument; given to queues that run jobs themselves."""
+JobRunner = Callable[[str, Iterator[int]], None]
+"""Runs a job by name over the ids of a batch of queued jobs; given to queues that run jobs
+themselves. The ids come lazily: the next one is taken off the queue when the runner asks
+for it, so a runner that is still busy leaves the rest to other workers."""
 
 INGEST_JOB = "ingest_version"
 

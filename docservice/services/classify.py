@@ -7,9 +7,9 @@ a document whose category someone chose (at upload or later) is never re-classif
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from docservice.db.models import Document, Version
@@ -43,18 +43,21 @@ def category_of_subtype(subtype: str) -> str | None:
                  if subtype in subtypes), None)
 
 
-def refine_category(session: Session, version: Version, pages: Sequence[str]) -> None:
-    """After extraction: suggest again from the name and text, if the category is still the
-    app's suggestion and ``version`` is the document's latest."""
-    document = version.document
-    if not document.category_suggested or document.latest_version_id != version.id:
+def refine_categories(session: Session, pages: Mapping[int, Sequence[str]]) -> None:
+    """After extraction (``pages`` per version id): suggest again from the name and text for
+    each version that is its document's latest, if the category is still the app's
+    suggestion."""
+    if not pages:
         return
-    found = suggest_category(version.filename, head_text(pages))
-    if found is None:
-        return
-    # Conditional, so a person's choice saved meanwhile is never overwritten.
-    session.execute(update(Document).where(Document.id == document.id,
-                                           Document.category_suggested.is_(True))
-                    .values(category=found[0], subtype=found[1])
-                    .execution_options(synchronize_session=False))
-    session.refresh(document)
+    rows = session.execute(
+        select(Version.id, Version.filename, Document.id.label("document_id"))
+        .join(Document, Document.id == Version.document_id)
+        .where(Version.id.in_(pages), Document.category_suggested.is_(True),
+               Document.latest_version_id == Version.id)).all()
+    for row in rows:
+        found = suggest_category(row.filename, head_text(pages[row.id]))
+        if found is not None:  # conditional: a person's choice saved meanwhile stands
+            session.execute(update(Document).where(Document.id == row.document_id,
+                                                   Document.category_suggested.is_(True))
+                            .values(category=found[0], subtype=found[1])
+                            .execution_options(synchronize_session=False))

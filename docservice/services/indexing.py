@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -94,14 +94,18 @@ def entry_for(session: Session, document: Document, version: Version) -> IndexEn
     )
 
 
-def _searchable(document: Document) -> Iterator[Version]:
+def _searchable(document: Document, finishing: Collection[int]) -> Iterator[Version]:
     terminal = (IngestState.INDEXED.value, IngestState.FAILED.value)
-    return (version for version in document.versions if version.state in terminal)
+    return (version for version in document.versions
+            if version.state in terminal or version.id in finishing)
 
 
-def document_entries(session: Session, document: Document) -> list[IndexEntry]:
-    """Entries for every version that finished ingestion, with the latest flag current."""
-    return [entry_for(session, document, version) for version in _searchable(document)]
+def document_entries(session: Session, document: Document,
+                     finishing: Collection[int] = ()) -> list[IndexEntry]:
+    """Entries for every version that finished ingestion (or is finishing now: its id is in
+    ``finishing``), with the latest flag current."""
+    return [entry_for(session, document, version)
+            for version in _searchable(document, finishing)]
 
 
 def reindex_document(ctx: Context, document_id: int) -> None:

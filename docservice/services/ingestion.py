@@ -1,168 +1,223 @@
-"""The ingestion job: stored -> queued -> extracting -> indexed | failed(reason)."""
+"""The ingestion job: stored -> queued -> extracting -> indexed | failed(reason).
+
+Jobs come in batches (the in-process queue hands a worker the jobs already waiting): each
+version is claimed, read in an isolated child and gets its own outcome; meanwhile another
+thread stores and indexes the versions read so far, a group at a time with one index
+commit, and only then marks them indexed or failed.
+"""
 
 from __future__ import annotations
 
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import selectinload
 
 from docservice.db.models import Document, Page, Version, utcnow
-from docservice.domain import ExtractedText, IngestState
-from docservice.errors import ExtractionFailed, ServiceUnavailable
-from docservice.ingest.isolation import extract_isolated
+from docservice.domain import IngestState
+from docservice.errors import ServiceUnavailable
 from docservice.ingest.metadata import detect_languages
 from docservice.ingest.options import ExtractOptions
-from docservice.ingest.sniff import sniff_media_type
 from docservice.queue.base import INGEST_JOB
-from docservice.services.classify import refine_category
+from docservice.services import claims
+from docservice.services.classify import refine_categories
 from docservice.services.context import Context
-from docservice.services.indexing import entry_for, years_in
+from docservice.services.group_finisher import GroupFinisher
+from docservice.services.indexing import document_entries, years_in
+from docservice.services.version_reader import INTERNAL_FAILURE, ReadOutcome, VersionReader
 
 log = logging.getLogger(__name__)
 
 _ACTIVE = (IngestState.STORED.value, IngestState.QUEUED.value, IngestState.EXTRACTING.value)
-INTERNAL_FAILURE = "an internal error stopped the text extraction; an admin can retry it"
+FINISH_GROUP = 8
+"""Versions stored and indexed together (one index commit) when they come in quickly."""
+FINISH_WAIT_S = 0.5
+"""How long a version read waits for others before it is indexed alone."""
+LEASE_RENEWAL_S = 60.0
 
 
-def _claim(ctx: Context, version_id: int) -> tuple[str, str] | None:
-    """Move the version to extracting; None if it is gone or already finished."""
+def ingest_version(ctx: Context, version_id: int) -> None:
+    """The job for one version: safe to run twice; finished versions are left alone."""
+    ingest_versions(ctx, [version_id])
+
+
+def ingest_versions(ctx: Context, version_ids: Iterable[int]) -> None:
+    """The job for a batch: each version read on its own, stored and indexed in groups.
+
+    ``version_ids`` is consumed lazily, one id per version read. While versions are read,
+    those read before them are stored and indexed in another thread, a group with one index
+    commit, and marked indexed or failed once the commit is done. A version that cannot be
+    read fails alone. An internal error or a service outage is re-raised once the versions
+    read before it are finished.
+    """
+    stopped_by: Exception | None = None
+    errors: list[Exception] = []
+
+    def hand_over(outcome: ReadOutcome | None) -> None:
+        if outcome is not None:
+            finisher.add(outcome)
+            if outcome.error is not None:
+                errors.append(outcome.error)
+
+    renewed = time.monotonic()
+    with GroupFinisher[ReadOutcome](lambda group: _finish_all(ctx, group),
+                                    min_group=FINISH_GROUP, max_wait_s=FINISH_WAIT_S,
+                                    name="ingest-finisher") as finisher, \
+            VersionReader(ctx) as reader:
+        for version_id in version_ids:
+            holding: list[int] = []
+            if time.monotonic() - renewed > LEASE_RENEWAL_S:  # the others' leases, now and then
+                holding = [each.version_id for each in finisher.unfinished()]
+                holding += [reader.reading] if reader.reading is not None else []
+                renewed = time.monotonic()
+            try:
+                hand_over(reader.push(version_id, holding))
+            except ServiceUnavailable as exc:
+                _set_state(ctx, version_id, IngestState.QUEUED,
+                           "waiting for a service to come back")
+                stopped_by = exc
+                break
+            except Exception as exc:  # the database, say: the rest waits for a retry
+                stopped_by = exc
+                break
+        hand_over(reader.last())
+    if (error := stopped_by or next(iter(errors), None)) is not None:
+        raise error
+
+
+def _finish_all(ctx: Context, read: Sequence[ReadOutcome]) -> None:
+    """Finish the batch together; if that fails other than for an outage, each version
+    alone, so that one version's trouble stays its own."""
+    if not read:
+        return
+    try:
+        _finish(ctx, read)
+    except ServiceUnavailable:
+        for outcome in read:
+            _set_state(ctx, outcome.version_id, IngestState.QUEUED,
+                       "waiting for the search index")
+        raise
+    except Exception:
+        if len(read) == 1:
+            _set_state(ctx, read[0].version_id, IngestState.FAILED, INTERNAL_FAILURE)
+            raise
+        log.exception("finishing versions %s together failed; finishing them one by one",
+                      [outcome.version_id for outcome in read])
+        errors = []
+        for outcome in read:
+            try:
+                _finish_all(ctx, [outcome])
+            except Exception as exc:
+                errors.append(exc)
+        if errors:
+            raise errors[0] from None
+
+
+def _finish(ctx: Context, read: Sequence[ReadOutcome]) -> None:
+    """Store the texts, index the versions' documents in one write, then mark them done.
+
+    The index write runs outside any database write, so that other workers' claims do not
+    wait for it. A crash in between leaves the versions extracting: they are read again.
+    """
+    finishing = _store_texts(ctx, read)
+    if not finishing:
+        return
     with ctx.uow() as uow:
-        claimed = uow.session.execute(
-            update(Version).where(Version.id == version_id, Version.state.in_(_ACTIVE))
-            .values(state=IngestState.EXTRACTING.value, state_reason=None,
-                    progress=None, attempts=Version.attempts + 1))
-        if not claimed.rowcount:  # type: ignore[attr-defined]
-            return None
-        version = uow.session.get(Version, version_id)
-        assert version is not None
+        documents = uow.session.scalars(
+            select(Document).order_by(Document.id)
+            .where(Document.id.in_(select(Version.document_id)
+                                   .where(Version.id.in_(finishing))))
+            .options(selectinload(Document.versions), selectinload(Document.tags),
+                     selectinload(Document.acl), selectinload(Document.customer)))
+        entries = [entry for document in documents
+                   for entry in document_entries(uow.session, document, finishing)]
+    ctx.index.index(entries)
+    now = utcnow()
+    with ctx.uow() as uow:
+        uow.session.execute(update(Version), [
+            {"id": outcome.version_id, "state": _final_state(outcome).value,
+             "state_reason": outcome.reason, "progress": None, "indexed_at": now,
+             "claimed_by": None, "claimed_at": None}
+            for outcome in read if outcome.version_id in finishing])
         uow.commit()
-        return version.blob_key, version.filename
+    for outcome in read:
+        log.info("version %s: %s", outcome.version_id, _final_state(outcome).value)
+
+
+def _final_state(outcome: ReadOutcome) -> IngestState:
+    return IngestState.INDEXED if outcome.extracted is not None else IngestState.FAILED
+
+
+def _store_texts(ctx: Context, read: Sequence[ReadOutcome]) -> set[int]:
+    """Store what was read (text, type, metadata); the ids of the versions still there.
+
+    The metadata is worked out first: the write itself holds the database (SQLite: every
+    writer) only for the statements."""
+    with ctx.uow() as uow:
+        session = uow.session
+        filenames = dict(session.execute(select(Version.id, Version.filename).where(
+            Version.id.in_([outcome.version_id for outcome in read]))).all())
+        kept = [outcome for outcome in read if outcome.version_id in filenames]  # not deleted
+        rows = [row for outcome in kept
+                if len(row := _version_row(outcome, filenames[outcome.version_id])) > 1]
+        texts = [outcome for outcome in kept if outcome.extracted is not None]
+        pages = [{"version_id": outcome.version_id, "number": number, "text": text}
+                 for outcome in texts if outcome.extracted is not None
+                 for number, text in enumerate(outcome.extracted.pages, start=1)]
+        if texts:
+            session.execute(delete(Page).where(
+                Page.version_id.in_([outcome.version_id for outcome in texts])))
+        if pages:
+            session.execute(insert(Page), pages)
+        if rows:
+            session.execute(update(Version), rows)
+        refine_categories(session, {outcome.version_id: outcome.extracted.pages
+                                    for outcome in texts if outcome.extracted is not None})
+        uow.commit()
+    return set(filenames)
+
+
+def _version_row(outcome: ReadOutcome, filename: str) -> dict[str, object]:
+    """The version's columns that reading it sets, by primary key."""
+    row: dict[str, object] = {"id": outcome.version_id}
+    if outcome.media_type is not None:
+        row["media_type"] = outcome.media_type
+    extracted = outcome.extracted
+    if extracted is not None:
+        first_pages = " ".join(extracted.pages[:2])[:20000]
+        row.update(
+            page_count=len(extracted.pages),
+            language=extracted.language or detect_languages(extracted.pages),
+            extracted_title=(extracted.title or "").strip()[:500] or None,
+            author=(extracted.author or "").strip()[:200] or None,
+            years=",".join(str(year) for year in years_in(filename, first_pages)) or None)
+    return row
 
 
 def _set_state(ctx: Context, version_id: int, state: IngestState, reason: str | None = None,
                ) -> None:
     with ctx.uow() as uow:
         uow.session.execute(update(Version).where(Version.id == version_id)
-                            .values(state=state.value, state_reason=reason, progress=None))
+                            .values(state=state.value, state_reason=reason, progress=None,
+                                    claimed_by=None, claimed_at=None))
         uow.commit()
 
 
-class _ProgressWriter:
-    """Records "page 3 of 12" on the version, at most once a second."""
-
-    def __init__(self, ctx: Context, version_id: int) -> None:
-        self._ctx, self._version_id, self._last = ctx, version_id, 0.0
-
-    def __call__(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if now - self._last < 1.0 and done < total:
-            return
-        self._last = now
-        with self._ctx.uow() as uow:
-            uow.session.execute(update(Version).where(Version.id == self._version_id)
-                                .values(progress=f"page {done} of {total}"))
-            uow.commit()
-
-
-def _extract(ctx: Context, version_id: int, blob_key: str, filename: str) -> ExtractedText:
-    settings = ctx.settings
-    with ctx.blobs.local_copy(blob_key) as path:
-        media_type = sniff_media_type(path, filename)
-        with ctx.uow() as uow:
-            uow.session.execute(update(Version).where(Version.id == version_id)
-                                .values(media_type=media_type))
-            uow.commit()
-        return extract_isolated(path, media_type, timeout_s=settings.extract_timeout_s,
-                                memory_mb=settings.extract_memory_mb,
-                                progress=_ProgressWriter(ctx, version_id),
-                                options=ExtractOptions.from_settings(settings))
-
-
-def _finish(ctx: Context, version_id: int, extracted: ExtractedText | None,
-            reason: str | None) -> None:
-    """Store the text (if any), index the document's versions, then mark the version done."""
-    state = IngestState.INDEXED if extracted is not None else IngestState.FAILED
-    with ctx.uow() as uow:
-        session = uow.session
-        version = session.get(Version, version_id)
-        if version is None:
-            return
-        if extracted is not None:
-            _store_text(session, version, extracted)
-            refine_category(session, version, extracted.pages)
-        version.state = state.value
-        version.state_reason = reason
-        version.progress = None
-        version.indexed_at = utcnow()
-        session.flush()
-        document = session.get(Document, version.document_id)
-        assert document is not None
-        terminal = (IngestState.INDEXED.value, IngestState.FAILED.value)
-        entries = [entry_for(session, document, each) for each in document.versions
-                   if each.state in terminal]
-        # The index is written before the commit: if it fails, the state stays "extracting"
-        # and the job is retried; if the commit fails, indexing again is harmless.
-        ctx.index.index(entries)
-        uow.commit()
-
-
-def _store_text(session: Session, version: Version, extracted: ExtractedText) -> None:
-    session.execute(delete(Page).where(Page.version_id == version.id))
-    session.add_all(Page(version_id=version.id, number=number, text=text)
-                    for number, text in enumerate(extracted.pages, start=1))
-    version.page_count = len(extracted.pages)
-    version.language = extracted.language or detect_languages(extracted.pages)
-    version.extracted_title = (extracted.title or "").strip()[:500] or None
-    version.author = (extracted.author or "").strip()[:200] or None
-    first_pages = " ".join(extracted.pages[:2])[:20000]
-    version.years = ",".join(str(y) for y in years_in(version.filename, first_pages)) or None
-
-
-def ingest_version(ctx: Context, version_id: int) -> None:
-    """The job: safe to run twice; finished versions are left alone."""
-    claimed = _claim(ctx, version_id)
-    if claimed is None:
-        log.info("version %s: nothing to do", version_id)
-        return
-    blob_key, filename = claimed
-    log.info("version %s: extracting %s", version_id, filename)
-    try:
-        extracted = _extract(ctx, version_id, blob_key, filename)
-    except ExtractionFailed as exc:
-        log.info("version %s: failed: %s", version_id, exc.message)
-        _finish(ctx, version_id, None, exc.message)
-        return
-    except ServiceUnavailable:
-        _set_state(ctx, version_id, IngestState.QUEUED, "waiting for a service to come back")
-        raise
-    except Exception:
-        _set_state(ctx, version_id, IngestState.FAILED, INTERNAL_FAILURE)
-        raise
-    try:
-        _finish(ctx, version_id, extracted, None)
-    except ServiceUnavailable:
-        _set_state(ctx, version_id, IngestState.QUEUED, "waiting for the search index")
-        raise
-    log.info("version %s: indexed", version_id)
-
-
-def run_job(ctx: Context, job: str, item_id: int) -> None:
+def run_job(ctx: Context, job: str, item_ids: Iterable[int]) -> None:
+    """Run ``job`` over ``item_ids`` (one id, or a batch the queue hands over lazily)."""
     if job != INGEST_JOB:
         raise ValueError(f"unknown job {job}")
-    ingest_version(ctx, item_id)
+    ingest_versions(ctx, item_ids)
 
 
 def requeue_unfinished(ctx: Context) -> int:
-    """Queue again every version left stored, queued or extracting (after a crash)."""
+    """Queue again every version left stored, queued or extracting by a worker that is gone
+    (after a crash). Versions a live worker is extracting are left to it."""
     with ctx.uow() as uow:
-        ids = list(uow.session.scalars(select(Version.id).where(Version.state.in_(_ACTIVE))))
-        if ids:
-            uow.session.execute(update(Version).where(Version.id.in_(ids))
-                                .values(state=IngestState.QUEUED.value))
+        ids = claims.release_stale(uow.session, ctx.settings)
         uow.commit()
     for version_id in ids:
         ctx.queue.enqueue(INGEST_JOB, version_id)

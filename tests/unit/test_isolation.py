@@ -13,6 +13,7 @@ from reportlab.pdfgen import canvas
 
 from docservice.domain import ExtractedText
 from docservice.errors import ExtractionFailed, UnsupportedFileType
+from docservice.ingest import isolation
 from docservice.ingest.base import ExtractorSpec, ProgressCallback
 from docservice.ingest.isolation import extract_isolated
 from docservice.ingest.registry import Registry, extract
@@ -52,14 +53,13 @@ def buggy_reader(path: Path, progress: ProgressCallback | None = None) -> Extrac
     raise KeyError("a bug, not a bad file")
 
 
-MISBEHAVING = Registry(
-    [
-        ExtractorSpec("sleepy", ("test/sleepy",), sleepy_reader),
-        ExtractorSpec("greedy", ("test/greedy",), greedy_reader),
-        ExtractorSpec("crashing", ("test/crashing",), crashing_reader),
-        ExtractorSpec("buggy", ("test/buggy",), buggy_reader),
-    ]
-)
+MISBEHAVING_SPECS = [
+    ExtractorSpec("sleepy", ("test/sleepy",), sleepy_reader),
+    ExtractorSpec("greedy", ("test/greedy",), greedy_reader),
+    ExtractorSpec("crashing", ("test/crashing",), crashing_reader),
+    ExtractorSpec("buggy", ("test/buggy",), buggy_reader),
+]
+MISBEHAVING = Registry(MISBEHAVING_SPECS)
 
 
 @pytest.fixture
@@ -171,3 +171,85 @@ def test_several_threads_at_once(tmp_path: Path) -> None:
     for thread in threads:
         thread.join()
     assert results == {number: number for number in range(1, 9)}
+
+
+# --- warm children: reused from file to file, replaced when something went wrong ----------
+
+
+def pid_reader(path: Path, progress: ProgressCallback | None = None) -> ExtractedText:
+    """Which process read the file."""
+    return ExtractedText(pages=[str(os.getpid())])
+
+
+_HOARD: list[bytearray] = []
+
+
+def hoarding_reader(path: Path, progress: ProgressCallback | None = None) -> ExtractedText:
+    """Reads fine but keeps 300 MB for good, as a leaking native reader would."""
+    _HOARD.append(bytearray(300 * 1024 * 1024))
+    return ExtractedText(pages=["hoarded"])
+
+
+def hungry_reader(path: Path, progress: ProgressCallback | None = None) -> ExtractedText:
+    """Needs 300 MB while it reads, then lets go."""
+    needed = bytearray(300 * 1024 * 1024)
+    return ExtractedText(pages=[f"needed {len(needed) // 2**20} MB"])
+
+
+WARM = Registry(
+    [
+        *MISBEHAVING_SPECS,
+        ExtractorSpec("pid", ("test/pid",), pid_reader),
+        ExtractorSpec("hoarding", ("test/hoarding",), hoarding_reader),
+        ExtractorSpec("hungry", ("test/hungry",), hungry_reader),
+    ]
+)
+
+
+def reader_pid(path: Path, memory_mb: int = 1024) -> str:
+    return isolated(path, "test/pid", memory_mb=memory_mb, registry=WARM).pages[0]
+
+
+def test_one_child_reads_file_after_file(pdf_file: Path) -> None:
+    assert reader_pid(pdf_file) == reader_pid(pdf_file) != str(os.getpid())
+
+
+def test_a_reused_child_still_stops_a_slow_file_at_the_deadline(pdf_file: Path) -> None:
+    warm = reader_pid(pdf_file)
+    assert reader_pid(pdf_file) == warm
+    started = time.monotonic()
+    with pytest.raises(ExtractionFailed, match=r"^took longer than 0.5 seconds to read$"):
+        isolated(pdf_file, "test/sleepy", timeout_s=0.5, registry=WARM)
+    assert time.monotonic() - started < 10
+    assert reader_pid(pdf_file) != warm  # the stopped child was replaced
+    assert isolated(pdf_file, PDF).pages[0] == "Price list page 1"
+
+
+@pytest.mark.parametrize("media_type", ["test/crashing", "test/buggy", "test/greedy"])
+def test_a_child_that_crashed_or_ran_out_of_memory_is_replaced(
+    pdf_file: Path, media_type: str
+) -> None:
+    warm = reader_pid(pdf_file, memory_mb=512)
+    with pytest.raises(ExtractionFailed):
+        isolated(pdf_file, media_type, memory_mb=512, registry=WARM)
+    assert reader_pid(pdf_file, memory_mb=512) != warm
+
+
+def test_a_child_is_replaced_after_its_share_of_files(
+    pdf_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(isolation, "FILES_PER_CHILD", 3)
+    first = [reader_pid(pdf_file, memory_mb=768) for _ in range(3)]
+    assert len(set(first)) == 1
+    assert reader_pid(pdf_file, memory_mb=768) != first[0]
+
+
+def test_a_file_is_not_blamed_for_what_earlier_files_left_in_the_child(pdf_file: Path) -> None:
+    memory_mb = 700  # a child's modules take about 220 MB: room for one 300 MB buffer, not two
+    warm = reader_pid(pdf_file, memory_mb=memory_mb)
+    assert isolated(pdf_file, "test/hoarding", memory_mb=memory_mb, registry=WARM).pages == [
+        "hoarded"
+    ]
+    result = isolated(pdf_file, "test/hungry", memory_mb=memory_mb, registry=WARM)
+    assert result.pages == ["needed 300 MB"]
+    assert reader_pid(pdf_file, memory_mb=memory_mb) != warm
