@@ -17,11 +17,14 @@ benchmark's warm-up does.
 
 from __future__ import annotations
 
+import base64
 import copy
 import importlib
 import logging
 import os
 import subprocess
+import urllib.parse
+import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -41,6 +44,7 @@ ADAPTER = "docservice.search.elastic_index"
 ENV_SCRIPT = Path(__file__).resolve().parents[1] / "deploy" / "local" / "services-env.sh"
 SERVICE = "scale-out service layer, viewer (ACL)"
 RAW = "raw OpenSearch/Elasticsearch (same requests)"
+SETTLE_TIMEOUT_S = 900
 
 Runner = Callable[[str, int], int]
 log = logging.getLogger(__name__)
@@ -96,6 +100,7 @@ def scale_out_search(data_dir: Path, viewer: Principal, timed: Callable[[Callabl
         raise
     try:
         build_s = timed(lambda: rebuild_index(ctx))
+        _settle(settings.elasticsearch_url, ctx)
         yield ScaleOut(_runners(ctx, viewer), build_s, settings.search_backend)
     finally:
         _drop_indices(ctx)
@@ -139,6 +144,24 @@ def _runners(ctx: Context, viewer: Principal) -> dict[str, Runner]:
         return int(found.get("hits", {}).get("total", {}).get("value", 0))
 
     return {SERVICE: service, RAW: engine}
+
+
+def _settle(url: str, ctx: Context) -> None:
+    """Merge the fresh index into one segment and wait: the engine's background merges after a
+    bulk load would otherwise take a core from every engine during the query loop (the
+    Tantivy rebuild waits for its merges too)."""
+    parts = urllib.parse.urlsplit(url)
+    target = parts._replace(netloc=parts.netloc.rpartition("@")[2],
+                            path=f"{parts.path.rstrip('/')}/{ctx.settings.index_prefix}"
+                                 "-documents/_forcemerge",
+                            query="max_num_segments=1")
+    request = urllib.request.Request(urllib.parse.urlunsplit(target), method="POST")
+    if parts.username:
+        login = ":".join(urllib.parse.unquote(part or "") for part in (parts.username,
+                                                                       parts.password))
+        request.add_header("Authorization", "Basic " + base64.b64encode(login.encode()).decode())
+    with urllib.request.urlopen(request, timeout=SETTLE_TIMEOUT_S) as answer:
+        answer.read()
 
 
 def _drop_indices(ctx: Context) -> None:
