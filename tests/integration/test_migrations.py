@@ -47,3 +47,37 @@ def test_models_and_migrations_agree(tmp_path: Path) -> None:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert diff == [], diff
     assert MIGRATIONS.is_dir()
+
+
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgresql",
+                                                          marks=pytest.mark.services)])
+def test_upgrading_an_installation_of_the_first_release_keeps_its_documents(
+        kind: str, tmp_path: Path) -> None:
+    from alembic import command
+    from sqlalchemy import text
+
+    engine = make_engine(_database_url(kind, tmp_path))
+    with engine.begin() as connection:  # the schema of the first release, with one document
+        config = alembic_config(engine.url.render_as_string(hide_password=False))
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO documents (id, title, category, visibility, status, created_at,"
+            " updated_at) VALUES (1, 'Price list', 'product', 'org', 'active', '2026-01-01',"
+            " '2026-01-01')"))
+        connection.execute(text(
+            "INSERT INTO versions (id, document_id, number, blob_key, filename, media_type,"
+            " size, uploaded_at, state, attempts) VALUES (1, 1, 1, 'k', 'p.pdf',"
+            " 'application/pdf', 1, '2026-01-01', 'indexed', 0)"))
+        connection.execute(text(
+            "INSERT INTO pages (version_id, number, text) VALUES (1, 1, 'AX-200 prices')"))
+    upgrade(engine)
+    with engine.connect() as connection:
+        counts = [connection.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+                  for table in ("documents", "versions", "pages")]
+        foreign = connection.exec_driver_sql("PRAGMA foreign_keys").scalar() \
+            if kind == "sqlite" else 1
+    assert counts == [1, 1, 1]
+    assert foreign == 1  # and the check is on again for the app
+    engine.dispose()
