@@ -34,13 +34,14 @@ def acl_tokens_of(owner_id: int | None, team_id: int | None, visibility: str,
 
 
 def can_read(principal: Principal, document: Document) -> bool:
-    return may_read(principal, document_acl_tokens(document))
-
-
-def may_read(principal: Principal, document_tokens: Iterable[str]) -> bool:
-    """Whether ``principal`` holds one of a document's ACL tokens (admins: always)."""
     tokens = principal.acl_tokens()
-    return tokens is None or not set(tokens).isdisjoint(document_tokens)
+    return may_read(None if tokens is None else set(tokens), document_acl_tokens(document))
+
+
+def may_read(held: set[str] | None, document_tokens: Iterable[str]) -> bool:
+    """Whether a caller holding the ACL tokens ``held`` (None: an admin, who reads
+    everything) holds one of a document's."""
+    return held is None or not held.isdisjoint(document_tokens)
 
 
 def can_write(principal: Principal, document: Document) -> bool:

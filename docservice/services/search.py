@@ -97,16 +97,18 @@ def _readable_dates(session: Session, principal: Principal, hits: Sequence[Searc
                Document.owner_id, Document.team_id, Document.visibility)
         .join(Document, Document.id == Version.document_id)
         .where(Version.id.in_({hit.version_id for hit in hits}))).all()
+    tokens = principal.acl_tokens()
+    held = None if tokens is None else set(tokens)  # worked out once, not per candidate
     shared = {row.document_id for row in rows if row.visibility == Visibility.CUSTOM}
     grants: dict[int, list[str]] = {}
-    if shared and principal.acl_tokens() is not None:
+    if shared and held is not None:
         for document_id, grantee in session.execute(
                 select(AclEntry.document_id, AclEntry.principal)
                 .where(AclEntry.document_id.in_(shared))):
             grants.setdefault(document_id, []).append(grantee)
     dates: dict[int, _Dates] = {}
     for row in rows:
-        if may_read(principal, acl_tokens_of(row.owner_id, row.team_id, row.visibility,
+        if may_read(held, acl_tokens_of(row.owner_id, row.team_id, row.visibility,
                                              grants.get(row.document_id, ()))):
             named = {int(year) for year in (row.years or "").split(",") if year}
             years = sorted(named | set(years_in(row.title, row.filename)))
