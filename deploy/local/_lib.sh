@@ -2,14 +2,15 @@
 # shellcheck disable=SC2034  # variables are used by the scripts that source this file
 # Shared settings and helpers for deploy/local/*.sh (sourced, not executed).
 
-# ---- ports (loopback only, fixed and non-default so they never collide) ----
-PG_PORT=55432
-REDIS_PORT=56379
-S3_PORT=57070
-OS_HTTP_PORT=59200        # OpenSearch: the search server the suite uses
-OS_TRANSPORT_PORT=59300
-ES_HTTP_PORT=59201        # Elasticsearch (opt-in, see README: core-only build on Central)
-ES_TRANSPORT_PORT=59301
+# ---- ports (loopback only, fixed, non-default, and below the kernel's ephemeral range
+# 32768-60999, so no client socket can hold one when a server starts) ----
+PG_PORT=25432
+REDIS_PORT=26379
+S3_PORT=27070
+OS_HTTP_PORT=29200        # OpenSearch: the search server the suite uses
+OS_TRANSPORT_PORT=29300
+ES_HTTP_PORT=29201        # Elasticsearch (opt-in, see README: core-only build on Central)
+ES_TRANSPORT_PORT=29301
 
 # ---- credentials (test-only, loopback-only servers) ----
 PG_USER=docservice

@@ -39,7 +39,7 @@ log "installing: ${missing[*]}"
 
 export DEBIAN_FRONTEND=noninteractive
 
-# 1. No auto-created "main" PostgreSQL cluster: we create our own on port 55432.
+# 1. No auto-created "main" PostgreSQL cluster: we create our own on port 25432.
 #    (Only matters when postgresql-common is not installed yet; an existing main cluster
 #    is left alone and never started by us.)
 if [[ ! -e /etc/postgresql-common/createcluster.conf ]]; then
@@ -78,7 +78,7 @@ fi
 just_installed() { local x; for x in "${missing[@]}"; do [[ $x == "$1" ]] && return 0; done; return 1; }
 if { just_installed postgresql || just_installed postgresql-15; } && command -v pg_lsclusters >/dev/null 2>&1; then
   pg_lsclusters -h 2>/dev/null | while read -r ver name port status _rest; do
-    if [[ $status == online && $port != 55432 ]]; then
+    if [[ $status == online && $port != 25432 ]]; then
       log "stopping auto-started Debian cluster $ver/$name (port $port)"
       pg_ctlcluster "$ver" "$name" stop || true
     fi

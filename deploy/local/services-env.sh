@@ -3,7 +3,7 @@
 # starts. Use:  eval "$(deploy/local/services-env.sh)"
 #
 # DOCSERVICE_SEARCH_ENGINE=opensearch (default) | elasticsearch sets DOCSERVICE_SEARCH_BACKEND
-# (see README.md: OpenSearch on 59200 is the full search server; Elasticsearch on 59201
+# (see README.md: OpenSearch on 29200 is the full search server; Elasticsearch on 29201
 # is opt-in and core-only).
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
