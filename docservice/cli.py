@@ -7,6 +7,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -16,10 +17,18 @@ from docservice.bootstrap import bootstrap, start_workers
 from docservice.config import Settings, load_settings
 from docservice.domain import OPERATOR, IngestState
 from docservice.errors import DocserviceError
-from docservice.services import accounts, deletion, documents, indexing, ingestion, passwords
+from docservice.services import (
+    accounts,
+    deletion,
+    documents,
+    indexing,
+    ingestion,
+    passwords,
+    reading,
+)
 from docservice.services import search as search_service
 from docservice.services.context import Context
-from docservice.services.views import document_view, result_view, version_view
+from docservice.services.views import result_view
 
 F = TypeVar("F", bound=Callable[..., Any])
 IMPORT_TIMEOUT_S = 24 * 3600
@@ -52,6 +61,12 @@ def emit(data: Any, as_json: bool, text: Callable[[], str] | str) -> None:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
     else:
         click.echo(text() if callable(text) else text)
+
+
+def _lines(view: dict[str, Any]) -> str:
+    """``key: value`` lines; a tuple of a view prints as the list it is in JSON."""
+    return "\n".join(f"{key}: {list(value) if isinstance(value, tuple) else value}"
+                     for key, value in view.items())
 
 
 def handled(func: F) -> F:
@@ -142,8 +157,7 @@ def create_user(state: State, email: str, role: str, teams: tuple[str, ...], nam
 def set_password(state: State, email: str, password_stdin: bool, as_json: bool) -> None:
     """Set a user's password (asked twice unless --password-stdin); signs out their sessions."""
     ctx = state.ctx
-    with ctx.uow() as uow:
-        user_id = accounts.find_user(uow.session, email).id
+    user_id = accounts.user_id_of(ctx, email)
     password = (sys.stdin.readline().rstrip("\n") if password_stdin else
                 click.prompt("new password", hide_input=True, confirmation_prompt=True))
     passwords.reset_password(ctx, OPERATOR, user_id, password)
@@ -281,9 +295,8 @@ def show(state: State, document_id: int, as_email: str | None, as_json: bool) ->
     """Show a document's metadata."""
     ctx = state.ctx
     principal = accounts.principal_for(ctx, as_email)
-    with ctx.uow() as uow:
-        view = document_view(documents.get_document(uow.session, principal, document_id))
-    emit(view, as_json, lambda: "\n".join(f"{key}: {value}" for key, value in view.items()))
+    view = asdict(documents.get_document(ctx, principal, document_id))
+    emit(view, as_json, lambda: _lines(view))
 
 
 @main.command()
@@ -296,12 +309,10 @@ def versions(state: State, document_id: int, as_email: str | None, as_json: bool
     """List every version of a document, newest first."""
     ctx = state.ctx
     principal = accounts.principal_for(ctx, as_email)
-    with ctx.uow() as uow:
-        document = documents.get_document(uow.session, principal, document_id)
-        views = [version_view(v) for v in sorted(document.versions, key=lambda v: -v.number)]
-    emit(views, as_json, lambda: "\n".join(
-        f"v{v['version']} {v['filename']} {v['size']} B {v['uploaded_at']} {v['state']}"
-        + (f" ({v['reason']})" if v["reason"] else "") for v in views))
+    views = reading.versions(ctx, principal, document_id)
+    emit([asdict(v) for v in views], as_json, lambda: "\n".join(
+        f"v{v.version} {v.filename} {v.size} B {v.uploaded_at} {v.state}"
+        + (f" ({v.reason})" if v.reason else "") for v in views))
 
 
 @main.command("add-version")
@@ -321,8 +332,7 @@ def add_version(state: State, document_id: int, file: Path, note: str | None,
     with file.open("rb") as stream:
         outcome = documents.add_version(ctx, principal, document_id, stream, file.name, note)
     states = ingestion.wait_for_versions(ctx, [outcome.version_id], IMPORT_TIMEOUT_S)
-    with ctx.uow() as uow:
-        view = version_view(documents.get_version(uow.session, principal, outcome.version_id))
+    view: dict[str, Any] = asdict(reading.version_details(ctx, principal, outcome.version_id))
     view["duplicate"] = outcome.duplicate
     view["state"] = states.get(outcome.version_id, view["state"])
     emit(view, as_json, lambda: ("unchanged: identical to the latest version"
@@ -343,8 +353,7 @@ def delete(state: State, document_id: int, yes: bool, as_email: str | None,
     ctx = state.ctx
     principal = accounts.principal_for(ctx, as_email)
     if not yes:
-        with ctx.uow() as uow:
-            title = documents.get_document(uow.session, principal, document_id).title
+        title = documents.get_document(ctx, principal, document_id).title
         click.confirm(f"delete {title!r} and every version of it for good?", abort=True)
     deleted = deletion.delete_document(ctx, principal, document_id)
     emit({"document_id": deleted.document_id, "title": deleted.title,
@@ -371,13 +380,12 @@ def latest(state: State, document_id: int | None, product: str | None, category:
     principal = accounts.principal_for(ctx, as_email)
     if document_id is None and not product:
         raise click.UsageError("give a DOCUMENT_ID or --product")
-    with ctx.uow() as uow:
-        if document_id is not None:
-            version = documents.latest_version(uow.session, principal, document_id)
-        else:
-            version = documents.find_latest(uow.session, principal, product=product,
-                                            category=category, subtype=subtype)
-        full = version_view(version)
+    if document_id is not None:
+        version = documents.latest_version(ctx, principal, document_id)
+    else:
+        version = documents.find_latest(ctx, principal, product=product, category=category,
+                                        subtype=subtype)
+    full = asdict(version)
     keys = ("document_id", "version_id", "version", "filename", "title", "media_type", "size",
             "uploaded_at")
     view = {key: full[key] for key in keys}
@@ -388,7 +396,7 @@ def latest(state: State, document_id: int | None, product: str | None, category:
             for chunk in chunks:
                 out.write(chunk)
         view["downloaded_to"] = str(target)
-    emit(view, as_json, lambda: "\n".join(f"{key}: {value}" for key, value in view.items()))
+    emit(view, as_json, lambda: _lines(view))
 
 
 @main.command()

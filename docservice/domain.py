@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -82,6 +82,47 @@ class Principal:
 
 
 OPERATOR = Principal(user_id=None, email="operator@localhost", role=Role.ADMIN)
+
+
+def acl_tokens_of(owner_id: int | None, team_id: int | None, visibility: str,
+                  custom: Iterable[str] = ()) -> list[str]:
+    """Principal tokens that may read a document with these columns (``custom``: its grants'
+    principals, read only for custom visibility); admins read everything anyway."""
+    tokens: list[str] = []
+    if owner_id is not None:
+        tokens.append(f"user:{owner_id}")
+    kind = Visibility(visibility)
+    if kind is Visibility.ORG:
+        tokens.append("org")
+    elif kind is Visibility.TEAM and team_id is not None:
+        tokens.append(f"team:{team_id}")
+    elif kind is Visibility.CUSTOM:
+        tokens.extend(custom)
+    return sorted(set(tokens)) or ["nobody"]
+
+
+def may_read(held: set[str] | None, document_tokens: Iterable[str]) -> bool:
+    """Whether a caller holding the ACL tokens ``held`` (None: an admin, who reads
+    everything) holds one of a document's."""
+    return held is None or not held.isdisjoint(document_tokens)
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """What an uploader (or an editor) says about a document."""
+
+    title: str | None = None
+    category: str | None = "other"  # None at upload: the app suggests one (classify.py)
+    subtype: str | None = None
+    tags: Sequence[str] = ()
+    product: str | None = None
+    customer: str | None = None
+    visibility: str = "team"
+    team_id: int | None = None
+    status: str = "active"
+    expires_on: date | None = None
+    review_by: date | None = None
+    acl: Sequence[tuple[str, str]] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from docservice.db.models import Team, User
+from docservice.db.repositories import principal_of, user_by_email
 from docservice.domain import OPERATOR, Principal, Role
-from docservice.errors import AuthenticationFailed, Conflict, InvalidInput, UserNotFound
+from docservice.errors import AuthenticationFailed, Conflict, InvalidInput
 from docservice.services.context import Context
 
 _hasher = PasswordHasher()
@@ -30,11 +31,6 @@ def verify_secret(secret_hash: str, secret: str) -> bool:
         return _hasher.verify(secret_hash, secret)
     except (VerificationError, InvalidHashError):
         return False
-
-
-def principal_of(user: User) -> Principal:
-    return Principal(user_id=user.id, email=user.email, role=Role(user.role),
-                     team_ids=frozenset(team.id for team in user.teams))
 
 
 def create_team(ctx: Context, name: str) -> int:
@@ -87,11 +83,19 @@ def create_user(ctx: Context, email: str, role: str, *, teams: list[str] | None 
     return user_id
 
 
-def find_user(session: Session, email: str) -> User:
-    user = session.scalar(select(User).where(User.email == email.strip().lower()))
-    if user is None:
-        raise UserNotFound(email)
-    return user
+def user_id_of(ctx: Context, email: str) -> int:
+    """The id of the account ``email``. Raises UserNotFound."""
+    with ctx.uow() as uow:
+        return user_by_email(uow.session, email).id
+
+
+def create_first_admin(ctx: Context, email: str, password: str, name: str) -> bool:
+    """Create an admin account if there is no user at all yet; whether it did."""
+    with ctx.uow() as uow:
+        if uow.session.scalar(select(User.id).limit(1)) is not None:
+            return False
+    create_user(ctx, email, "admin", password=password, name=name)
+    return True
 
 
 def principal_for(ctx: Context, email: str | None) -> Principal:
@@ -99,7 +103,7 @@ def principal_for(ctx: Context, email: str | None) -> Principal:
     if email is None:
         return OPERATOR
     with ctx.uow() as uow:
-        user = find_user(uow.session, email)
+        user = user_by_email(uow.session, email)
         if not user.active:
             raise AuthenticationFailed(f"account {email} is disabled")
         return principal_of(user)
@@ -119,11 +123,11 @@ def check_new_password(password: str) -> None:
         raise InvalidInput(f"passwords need at least {MIN_PASSWORD} characters")
 
 
-def session_stamp(user: User) -> str:
+def session_stamp(password_hash: str | None) -> str:
     """Changes whenever the password does: a session carrying an older stamp is signed out.
 
     A digest of the (salted) hash, so the signed, readable session cookie reveals nothing."""
-    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
+    return hashlib.sha256((password_hash or "").encode()).hexdigest()[:16]
 
 
 def generate_password() -> str:

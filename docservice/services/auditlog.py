@@ -9,9 +9,11 @@ from typing import Any
 from sqlalchemy import Select, select
 
 from docservice.db.models import AuditEvent, Document, utcnow
+from docservice.db.repositories import event_view
 from docservice.domain import Principal
 from docservice.errors import InvalidInput
 from docservice.services.context import Context
+from docservice.views import EventView
 
 ACTIONS = ("upload", "new_version", "download", "view", "metadata", "permissions",
            "share_create", "share_open", "share_download", "share_revoke", "delete", "login",
@@ -50,13 +52,7 @@ def _filtered(query: Select[Any], wanted: AuditFilter) -> Select[Any]:
     return query
 
 
-def event_view(event: AuditEvent) -> dict[str, Any]:
-    return {"event_id": event.id, "at": event.at.isoformat(), "actor": event.actor,
-            "action": event.action, "document_id": event.document_id,
-            "version_id": event.version_id, "detail": event.detail}
-
-
-def query_events(ctx: Context, principal: Principal, wanted: AuditFilter) -> list[dict[str, Any]]:
+def query_events(ctx: Context, principal: Principal, wanted: AuditFilter) -> list[EventView]:
     """Events newest first, limited to what the caller may see."""
     if not 1 <= wanted.limit <= MAX_LIMIT:
         raise InvalidInput(f"limit must be between 1 and {MAX_LIMIT}")

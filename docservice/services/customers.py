@@ -9,26 +9,23 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from docservice.db.models import Customer, Document
+from docservice.db.repositories import customer_view
 from docservice.domain import CUSTOMER_STAGES, CUSTOMER_TYPES, Principal
 from docservice.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from docservice.services.context import Context
 from docservice.services.indexing import reindex_document
+from docservice.views import CustomerView
 
 FIELDS = ("name", "type", "industry", "region", "stage")
 
 
-def customer_view(customer: Customer) -> dict[str, Any]:
-    return {"customer_id": customer.id, "name": customer.name, "type": customer.type,
-            "industry": customer.industry, "region": customer.region, "stage": customer.stage}
-
-
-def list_customers(ctx: Context) -> list[dict[str, Any]]:
+def list_customers(ctx: Context) -> list[CustomerView]:
     with ctx.uow() as uow:
         return [customer_view(c) for c in uow.session.scalars(select(Customer)
                                                               .order_by(Customer.name))]
 
 
-def get_customer(ctx: Context, customer_id: int) -> dict[str, Any]:
+def get_customer(ctx: Context, customer_id: int) -> CustomerView:
     with ctx.uow() as uow:
         return customer_view(_customer(uow.session, customer_id))
 
@@ -108,5 +105,5 @@ def update_customer(ctx: Context, principal: Principal, customer_id: int,
 
 def customer_query(ctx: Context, customer_id: int, query: str = "") -> str:
     """The search query for the customer's documents (the search trims it by permission)."""
-    name = get_customer(ctx, customer_id)["name"].replace('"', " ")
+    name = get_customer(ctx, customer_id).name.replace('"', " ")
     return f'customer:"{name}" {query}'.strip()

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 
+from docservice.db.access import writable_document
 from docservice.db.models import Document, Page, ShareLink, Version
+from docservice.db.repositories import record_event
 from docservice.domain import Principal
-from docservice.errors import PermissionDenied, StorageUnavailable
-from docservice.services import audit
+from docservice.errors import StorageUnavailable
 from docservice.services.context import Context
-from docservice.services.permissions import can_write, require_read
 
 log = logging.getLogger(__name__)
 DETAIL_LIMIT = 2000
@@ -37,13 +37,12 @@ def delete_document(ctx: Context, principal: Principal, document_id: int) -> Del
     SearchUnavailable (and nothing is deleted) when the index cannot be updated."""
     with ctx.uow() as uow:
         session = uow.session
-        document = require_read(principal, session.get(Document, document_id), document_id)
-        if not can_write(principal, document):
-            raise PermissionDenied("you may read this document but not delete it")
+        document = writable_document(session, principal, document_id,
+                                     denied="you may read this document but not delete it")
         deleted = DeletedDocument(document_id, document.title, len(document.versions))
         blob_keys = {version.blob_key for version in document.versions}
         version_ids = [version.id for version in document.versions]
-        audit.record(session, principal, "delete", document_id=document_id,
+        record_event(session, principal, "delete", document_id=document_id,
                      detail=_detail(document))
         session.execute(delete(ShareLink).where(ShareLink.document_id == document_id))
         session.execute(delete(Page).where(Page.version_id.in_(version_ids)))

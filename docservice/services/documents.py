@@ -3,48 +3,29 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
-from datetime import date
+from dataclasses import dataclass, replace
 from pathlib import PurePath
 from typing import IO
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from docservice.db.models import AclEntry, Customer, Document, DocumentTag, Version
+from docservice.db.access import readable, readable_document, readable_version, writable_document
+from docservice.db.models import Document, Version
+from docservice.db.repositories import apply_meta, document_view, record_event, version_view
 from docservice.db.uow import UnitOfWork
 from docservice.domain import SUBTYPES, BlobInfo, Category, IngestState, Principal, Visibility
-from docservice.errors import DocumentNotFound, InvalidInput, QueueUnavailable, VersionNotFound
+from docservice.domain import DocumentMeta as DocumentMeta
+from docservice.errors import DocumentNotFound, InvalidInput, QueueUnavailable
 from docservice.queue.base import INGEST_JOB
-from docservice.services import audit
 from docservice.services.classify import chosen_or_suggested
 from docservice.services.context import Context
-from docservice.services.permissions import (
-    can_read,
-    require_read,
-    require_uploader,
-    require_write,
-)
+from docservice.services.permissions import require_uploader
+from docservice.views import DocumentView, VersionView
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class DocumentMeta:
-    title: str | None = None
-    category: str | None = "other"  # None at upload: the app suggests one (classify.py)
-    subtype: str | None = None
-    tags: Sequence[str] = ()
-    product: str | None = None
-    customer: str | None = None
-    visibility: str = "team"
-    team_id: int | None = None
-    status: str = "active"
-    expires_on: date | None = None
-    review_by: date | None = None
-    acl: Sequence[tuple[str, str]] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)
@@ -77,40 +58,10 @@ def validated_meta(meta: DocumentMeta) -> DocumentMeta:
     return meta
 
 
-def _customer_id(session: Session, name: str | None) -> int | None:
-    """The customer named ``name`` (any letter case), created as a prospect if new."""
-    name = (name or "").strip()
-    if not name:
-        return None
-    # SQL lower() folds only ASCII in SQLite: try the exact name first, then case-folded.
-    customer = session.scalar(select(Customer).where(Customer.name == name)) or \
-        session.scalar(select(Customer).where(func.lower(Customer.name) == name.lower()))
-    if customer is None:
-        customer = Customer(name=name)
-        session.add(customer)
-        session.flush()
-    return customer.id
-
-
-def apply_meta(session: Session, document: Document, meta: DocumentMeta) -> None:
-    document.category = meta.category or Category.OTHER.value
-    document.subtype = meta.subtype or None
-    document.product = meta.product or None
-    document.customer_id = _customer_id(session, meta.customer)
-    document.visibility = meta.visibility
-    document.status = meta.status
-    document.expires_on = meta.expires_on
-    document.review_by = meta.review_by
-    tags = sorted({tag.strip().lower() for tag in meta.tags if tag.strip()})
-    document.tags = [DocumentTag(tag=tag) for tag in tags]
-    document.acl = [AclEntry(principal=who, permission=perm) for who, perm in meta.acl]
-
-
 def _readable_duplicate(session: Session, principal: Principal, key: str) -> Version | None:
-    for version in session.scalars(select(Version).where(Version.blob_key == key)):
-        if can_read(principal, version.document):
-            return version
-    return None
+    return session.scalar(select(Version).join(Document, Document.id == Version.document_id)
+                          .where(Version.blob_key == key, readable(principal))
+                          .order_by(Version.id).limit(1))
 
 
 def _outcome(version: Version, duplicate: bool = False) -> UploadOutcome:
@@ -180,7 +131,7 @@ def upload(ctx: Context, principal: Principal, stream: IO[bytes], filename: str,
         uow.session.add(document)
         uow.session.flush()
         version = _new_version(uow.session, principal, document, blob, filename, None)
-        audit.record(uow.session, principal, "upload", document_id=document.id,
+        record_event(uow.session, principal, "upload", document_id=document.id,
                      version_id=version.id, detail=version.filename)
         _enqueue_after_commit(ctx, uow, version)
         uow.commit()
@@ -191,61 +142,60 @@ def add_version(ctx: Context, principal: Principal, document_id: int, stream: IO
                 filename: str, note: str | None = None) -> UploadOutcome:
     require_uploader(principal)
     with _stored(ctx, stream) as blob, ctx.uow() as uow:
-        document = require_write(principal, uow.session.get(Document, document_id),
-                                 document_id)
+        document = writable_document(uow.session, principal, document_id)
         latest = uow.session.get(Version, document.latest_version_id or -1)
         if latest is not None and latest.blob_key == blob.key:
             return _outcome(latest, duplicate=True)
         version = _new_version(uow.session, principal, document, blob, filename, note)
-        audit.record(uow.session, principal, "new_version", document_id=document.id,
+        record_event(uow.session, principal, "new_version", document_id=document.id,
                      version_id=version.id, detail=note)
         _enqueue_after_commit(ctx, uow, version)
         uow.commit()
         return _outcome(version)
 
 
-def get_document(session: Session, principal: Principal, document_id: int) -> Document:
-    return require_read(principal, session.get(Document, document_id), document_id)
+def get_document(ctx: Context, principal: Principal, document_id: int) -> DocumentView:
+    with ctx.uow() as uow:
+        return document_view(readable_document(uow.session, principal, document_id))
 
 
-def get_version(session: Session, principal: Principal, version_id: int) -> Version:
-    version = session.get(Version, version_id)
-    if version is None or not can_read(principal, version.document):
-        raise VersionNotFound(version_id)
-    return version
+def latest_version(ctx: Context, principal: Principal, document_id: int) -> VersionView:
+    """The newest version of a document the caller may read (DocumentNotFound otherwise)."""
+    with ctx.uow() as uow:
+        version = uow.session.scalar(
+            select(Version).join(Document, Document.latest_version_id == Version.id)
+            .where(Document.id == document_id, readable(principal)))
+        if version is None:
+            raise DocumentNotFound(document_id)
+        return version_view(version)
 
 
-def latest_version(session: Session, principal: Principal, document_id: int) -> Version:
-    document = get_document(session, principal, document_id)
-    version = session.get(Version, document.latest_version_id or -1)
-    if version is None:
-        raise DocumentNotFound(document_id)
-    return version
-
-
-def find_latest(session: Session, principal: Principal, *, product: str | None = None,
-                category: str | None = None, subtype: str | None = None) -> Version:
+def find_latest(ctx: Context, principal: Principal, *, product: str | None = None,
+                category: str | None = None, subtype: str | None = None) -> VersionView:
     """The newest version among readable documents of a product (and category)."""
-    query = select(Version).join(Document, Document.latest_version_id == Version.id)
+    query = (select(Version).join(Document, Document.latest_version_id == Version.id)
+             .where(readable(principal)))
     if product:
         query = query.where(func.lower(Document.product) == product.lower())
     if category:
         query = query.where(Document.category == category)
     if subtype:
         query = query.where(Document.subtype == subtype)
-    query = query.order_by(Version.uploaded_at.desc(), Version.id.desc())
-    for version in session.scalars(query):
-        if can_read(principal, version.document):
-            return version
-    raise InvalidInput("no readable document matches that product and category")
+    query = query.order_by(Version.uploaded_at.desc(), Version.id.desc()).limit(1)
+    with ctx.uow() as uow:
+        version = uow.session.scalar(query)
+        if version is None:
+            raise InvalidInput("no readable document matches that product and category")
+        return version_view(version)
 
 
 def open_version(ctx: Context, principal: Principal, version_id: int,
-                 action: str = "download") -> tuple[Version, Iterator[bytes]]:
+                 action: str = "download") -> tuple[VersionView, Iterator[bytes]]:
     """The version's metadata and its bytes, streamed; the download is audited."""
     with ctx.uow() as uow:
-        version = get_version(uow.session, principal, version_id)
-        audit.record(uow.session, principal, action, document_id=version.document_id,
+        version = readable_version(uow.session, principal, version_id)
+        record_event(uow.session, principal, action, document_id=version.document_id,
                      version_id=version.id)
+        view = version_view(version)
         uow.commit()
-    return version, ctx.blobs.open(version.blob_key)
+    return view, ctx.blobs.open(version.blob_key)

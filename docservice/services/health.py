@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
 
 from sqlalchemy import text
 
@@ -11,12 +11,27 @@ from docservice.errors import ServiceUnavailable
 from docservice.services.context import Context
 
 
-def _probe(check: Callable[[], None]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Probe:
+    ok: bool
+    error: str | None = None  # why the port is unreachable
+
+
+@dataclass(frozen=True)
+class HealthReport:
+    ok: bool
+    database: Probe
+    blob_store: Probe
+    search_index: Probe
+    queue: Probe
+
+
+def _probe(check: Callable[[], None]) -> Probe:
     try:
         check()
     except ServiceUnavailable as exc:
-        return {"ok": False, "error": exc.message}
-    return {"ok": True}
+        return Probe(ok=False, error=exc.message)
+    return Probe(ok=True)
 
 
 def _database(ctx: Context) -> None:
@@ -27,11 +42,11 @@ def _database(ctx: Context) -> None:
         raise ServiceUnavailable(f"database unreachable: {type(exc).__name__}") from exc
 
 
-def health(ctx: Context) -> dict[str, Any]:
+def health(ctx: Context) -> HealthReport:
     parts = {
         "database": _probe(lambda: _database(ctx)),
         "blob_store": _probe(ctx.blobs.check),
         "search_index": _probe(ctx.index.check),
         "queue": _probe(ctx.queue.check),
     }
-    return {"ok": all(part["ok"] for part in parts.values()), **parts}
+    return HealthReport(ok=all(part.ok for part in parts.values()), **parts)

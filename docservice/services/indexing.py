@@ -9,10 +9,10 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from docservice.db.access import document_acl_tokens
 from docservice.db.models import Document, Page, Version
 from docservice.domain import IndexEntry, IngestState
 from docservice.services.context import Context
-from docservice.services.permissions import document_acl_tokens
 
 _YEAR = re.compile(r"(?<!\d)(?:19[89]\d|20[0-4]\d)(?!\d)")
 _FISCAL_YEAR = re.compile(r"(?i)(?<![a-z])FY ?(\d{4}|\d{2})(?!\d)")

@@ -10,9 +10,10 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from docservice.db.models import AuditEvent, utcnow
+from docservice.db.repositories import record_event
 from docservice.domain import Principal, Role
 from docservice.errors import AuthenticationFailed
-from docservice.services import accounts, audit
+from docservice.services import accounts
 from docservice.services.context import Context
 
 WINDOW = timedelta(minutes=15)
@@ -40,7 +41,7 @@ def log_in(ctx: Context, email: str, password: str, address: str) -> Principal:
     """The principal for these credentials. Raises AuthenticationFailed or TooManyAttempts."""
     principal = check_credentials(ctx, email, password, address)
     with ctx.uow() as uow:
-        audit.record(uow.session, principal, "login", detail=address)
+        record_event(uow.session, principal, "login", detail=address)
         uow.commit()
     return principal
 
@@ -56,7 +57,7 @@ def check_credentials(ctx: Context, email: str, password: str, address: str) -> 
     except AuthenticationFailed:
         stranger = Principal(user_id=None, email=email[:254], role=Role.VIEWER)
         with ctx.uow() as uow:
-            audit.record(uow.session, stranger, FAILED, detail=address)
+            record_event(uow.session, stranger, FAILED, detail=address)
             uow.commit()
         raise
     return principal

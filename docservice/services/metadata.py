@@ -10,15 +10,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from docservice.db.access import writable_document
 from docservice.db.models import Document, Team, User
-from docservice.domain import Principal, Visibility
+from docservice.db.repositories import apply_meta, record_event
+from docservice.domain import DocumentMeta, Principal, Visibility
 from docservice.errors import InvalidInput, PermissionDenied
-from docservice.services import audit
 from docservice.services.context import Context
-from docservice.services.documents import DocumentMeta, apply_meta
 from docservice.services.documents import validated_meta as validated
 from docservice.services.indexing import reindex_document
-from docservice.services.permissions import require_write
 
 PERMISSION_FIELDS = ("visibility", "team_id", "acl")
 EDITABLE = ("title", "category", "subtype", "tags", "product", "customer", "status",
@@ -26,7 +25,7 @@ EDITABLE = ("title", "category", "subtype", "tags", "product", "customer", "stat
 PERMISSIONS = ("read", "write")
 
 
-def current_meta(document: Document) -> DocumentMeta:
+def _current_meta(document: Document) -> DocumentMeta:
     return DocumentMeta(
         title=document.title, category=document.category, subtype=document.subtype,
         tags=tuple(document.tag_names), product=document.product,
@@ -56,7 +55,7 @@ def _grant_token(session: Session, who: str) -> str:
     return f"team:{team.id}"
 
 
-def resolve_grants(session: Session,
+def _resolve_grants(session: Session,
                    grants: Sequence[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
     """Custom grants as index tokens; who is an e-mail, a team name or a ``user:1`` token."""
     resolved: dict[str, str] = {}
@@ -72,23 +71,7 @@ def resolve_meta_grants(ctx: Context, meta: DocumentMeta) -> DocumentMeta:
     if not meta.acl:
         return meta
     with ctx.uow() as uow:
-        return replace(meta, acl=resolve_grants(uow.session, meta.acl))
-
-
-def grants_view(session: Session, document: Document) -> list[dict[str, str]]:
-    """Custom grants as people read them: e-mail or team name, and read or write."""
-    rows = []
-    for entry in document.acl:
-        kind, _, ident = entry.principal.partition(":")
-        label = ident
-        if ident.isdigit() and kind == "user":
-            user = session.get(User, int(ident))
-            label = user.email if user else ident
-        elif ident.isdigit():
-            team = session.get(Team, int(ident))
-            label = team.name if team else ident
-        rows.append({"who": label, "kind": kind, "permission": entry.permission})
-    return rows
+        return replace(meta, acl=_resolve_grants(uow.session, meta.acl))
 
 
 def _check_team(session: Session, principal: Principal, team_id: int | None) -> None:
@@ -115,8 +98,8 @@ def update_metadata(ctx: Context, principal: Principal, document_id: int,
         raise InvalidInput(f"cannot change {unknown[0]}; editable: {', '.join(EDITABLE)}")
     with ctx.uow() as uow:
         session = uow.session
-        document = require_write(principal, session.get(Document, document_id), document_id)
-        before = current_meta(document)
+        document = writable_document(session, principal, document_id)
+        before = _current_meta(document)
         after = _merged(session, before, changes)
         permission_changes = _changed(before, after, PERMISSION_FIELDS)
         if permission_changes and not (principal.is_admin or
@@ -149,7 +132,7 @@ def _merged(session: Session, before: DocumentMeta, changes: Mapping[str, Any]) 
         values["tags"] = tuple(sorted({str(t).strip().lower() for t in values["tags"]
                                        if str(t).strip()}))
     if "acl" in values:
-        values["acl"] = resolve_grants(session, [(str(w), str(p)) for w, p in values["acl"]])
+        values["acl"] = _resolve_grants(session, [(str(w), str(p)) for w, p in values["acl"]])
     for name in ("subtype", "product", "customer"):
         if name in values and not values[name]:
             values[name] = None
@@ -183,8 +166,8 @@ def _audit_changes(session: Session, principal: Principal, document_id: int,
                    changed: list[str], permission_changes: list[str]) -> None:
     other = [name for name in changed if name not in permission_changes]
     if other:
-        audit.record(session, principal, "metadata", document_id=document_id,
+        record_event(session, principal, "metadata", document_id=document_id,
                      detail=", ".join(other))
     if permission_changes:
-        audit.record(session, principal, "permissions", document_id=document_id,
+        record_event(session, principal, "permissions", document_id=document_id,
                      detail=", ".join(permission_changes))

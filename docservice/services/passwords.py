@@ -5,9 +5,10 @@ a session carries a stamp of the password it was opened with (accounts.session_s
 from __future__ import annotations
 
 from docservice.db.models import User
+from docservice.db.repositories import record_event
 from docservice.domain import Principal
 from docservice.errors import AuthenticationFailed, InvalidInput, NotFound
-from docservice.services import accounts, audit, logins
+from docservice.services import accounts, logins
 from docservice.services.context import Context
 from docservice.services.users import require_admin
 
@@ -45,6 +46,6 @@ def _store(ctx: Context, principal: Principal, user_id: int, new: str, action: s
         if user is None:
             raise NotFound(f"user {user_id} not found")
         user.password_hash = accounts.hash_secret(new)
-        audit.record(uow.session, principal, action, detail=user.email)
+        record_event(uow.session, principal, action, detail=user.email)
         uow.commit()
         return user.email

@@ -1,81 +1,87 @@
 """Read use cases behind the document page: details, version text, live states, hit facts.
 
-Every function checks that the caller may read what it returns.
+Every function reads through the SQL read rule (``docservice.db.access``): nothing the caller
+may not read is loaded.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import select
-
-from docservice.db.models import Version
+from docservice.db.access import (
+    can_write,
+    readable_document,
+    readable_version,
+    readable_versions,
+)
+from docservice.db.repositories import (
+    document_view,
+    grant_labels,
+    record_event,
+    version_view,
+    versions_newest_first,
+)
 from docservice.domain import Principal, SearchHit, file_kind
-from docservice.services import audit
 from docservice.services.context import Context
-from docservice.services.documents import get_document, get_version
 from docservice.services.indexing import page_texts
-from docservice.services.metadata import grants_view
-from docservice.services.permissions import can_read, can_write
-from docservice.services.views import document_view, version_view
+from docservice.views import DocumentDetails, VersionState, VersionView
 
 MAX_STATES = 200
 
 
 def document_details(ctx: Context, principal: Principal, document_id: int, *,
-                     record_view: bool = True) -> dict[str, Any]:
+                     record_view: bool = True) -> DocumentDetails:
     """The document, its versions newest first, grants and what the caller may do."""
     with ctx.uow() as uow:
-        document = get_document(uow.session, principal, document_id)
-        view = document_view(document)
-        view["versions_list"] = [version_view(v) for v in
-                                 sorted(document.versions, key=lambda v: -v.number)]
-        view["grants"] = grants_view(uow.session, document)
-        view["team_id"] = document.team_id
-        view["review_by"] = document.review_by.isoformat() if document.review_by else None
-        view["can_write"] = can_write(principal, document)
-        view["can_manage"] = principal.is_admin or (
-            document.owner_id is not None and document.owner_id == principal.user_id)
-        customer = document.customer
-        view["customer_id"] = customer.id if customer else None
+        document = readable_document(uow.session, principal, document_id)
+        details = DocumentDetails(
+            **asdict(document_view(document)),
+            versions_list=versions_newest_first(document),
+            grants=grant_labels(uow.session, document),
+            team_id=document.team_id,
+            review_by=document.review_by.isoformat() if document.review_by else None,
+            can_write=can_write(principal, document),
+            can_manage=principal.is_admin or (document.owner_id is not None
+                                              and document.owner_id == principal.user_id),
+            customer_id=document.customer_id)
         if record_view:
-            audit.record(uow.session, principal, "view", document_id=document_id)
+            record_event(uow.session, principal, "view", document_id=document_id)
             uow.commit()
-    return view
+    return details
 
 
-def versions(ctx: Context, principal: Principal, document_id: int) -> list[dict[str, Any]]:
+def versions(ctx: Context, principal: Principal, document_id: int) -> tuple[VersionView, ...]:
     with ctx.uow() as uow:
-        document = get_document(uow.session, principal, document_id)
-        return [version_view(v) for v in sorted(document.versions, key=lambda v: -v.number)]
+        return versions_newest_first(readable_document(uow.session, principal, document_id))
 
 
-def version_details(ctx: Context, principal: Principal, version_id: int) -> dict[str, Any]:
+def version_details(ctx: Context, principal: Principal, version_id: int) -> VersionView:
     with ctx.uow() as uow:
-        return version_view(get_version(uow.session, principal, version_id))
+        return version_view(readable_version(uow.session, principal, version_id))
 
 
 def version_text(ctx: Context, principal: Principal,
-                 version_id: int) -> tuple[dict[str, Any], list[str]]:
+                 version_id: int) -> tuple[VersionView, list[str]]:
     """A version and its extracted text, one string per page."""
     with ctx.uow() as uow:
-        version = get_version(uow.session, principal, version_id)
+        version = readable_version(uow.session, principal, version_id)
         return version_view(version), page_texts(uow.session, version_id)
 
 
 def version_states(ctx: Context, principal: Principal,
-                   version_ids: Sequence[int]) -> list[dict[str, Any]]:
+                   version_ids: Sequence[int]) -> list[VersionState]:
     """Ingestion state of each readable version among ``version_ids`` (others are left out)."""
     wanted = list(dict.fromkeys(version_ids))[:MAX_STATES]
     with ctx.uow() as uow:
-        rows = uow.session.scalars(select(Version).where(Version.id.in_(wanted)))
-        return [{"version_id": v.id, "document_id": v.document_id, "filename": v.filename,
-                 "state": v.state, "reason": v.state_reason, "progress": v.progress,
-                 "pages": v.page_count, "category": v.document.category,
-                 "subtype": v.document.subtype,
-                 "category_suggested": v.document.category_suggested}
-                for v in rows if can_read(principal, v.document)]
+        rows = readable_versions(uow.session, principal, wanted)
+        return [VersionState(version_id=v.id, document_id=v.document_id, filename=v.filename,
+                             state=v.state, reason=v.state_reason, progress=v.progress,
+                             pages=v.page_count, category=v.document.category,
+                             subtype=v.document.subtype,
+                             category_suggested=v.document.category_suggested)
+                for v in rows]
 
 
 def hit_details(ctx: Context, principal: Principal,
@@ -83,14 +89,10 @@ def hit_details(ctx: Context, principal: Principal,
     """Date, file type, customer and subtype of each readable hit, by version id."""
     details: dict[int, dict[str, Any]] = {}
     with ctx.uow() as uow:
-        versions_by_id = {v.id: v for v in uow.session.scalars(
-            select(Version).where(Version.id.in_([hit.version_id for hit in hits])))}
-        for hit in hits:
-            version = versions_by_id.get(hit.version_id)
-            if version is None or not can_read(principal, version.document):
-                continue
+        for version in readable_versions(uow.session, principal,
+                                         [hit.version_id for hit in hits]):
             customer = version.document.customer
-            details[hit.version_id] = {
+            details[version.id] = {
                 "uploaded_at": version.uploaded_at.isoformat(),
                 "file_type": file_kind(version.media_type),
                 "customer": customer.name if customer else None,

@@ -8,20 +8,26 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from docservice.db.access import writable_document
 from docservice.db.models import Document, ShareLink, Version, utcnow
+from docservice.db.repositories import (
+    aware,
+    document_view,
+    record_event,
+    share_is_active,
+    share_view,
+    version_view,
+)
 from docservice.domain import Principal, Role
 from docservice.errors import AuthenticationFailed, InvalidInput, NotFound
-from docservice.services import audit
 from docservice.services.accounts import hash_secret, verify_secret
 from docservice.services.context import Context
-from docservice.services.permissions import require_write
 from docservice.services.tokens import new_secret, token_hash
-from docservice.services.views import document_view, version_view
+from docservice.views import DocumentView, ShareView, VersionView
 
 MAX_DAYS = 365
 SHARE_PREFIX = "sh_"
@@ -51,30 +57,10 @@ class CreatedShare:
 @dataclass(frozen=True)
 class SharedItem:
     share_id: int
-    document: dict[str, Any]
-    version: dict[str, Any]
+    document: DocumentView
+    version: VersionView
     pinned: bool
     expires_at: datetime | None
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    # SQLite hands back naive datetimes; every stored time is UTC.
-    return moment.replace(tzinfo=utcnow().tzinfo) if moment and moment.tzinfo is None else moment
-
-
-def share_view(share: ShareLink) -> dict[str, Any]:
-    expires = _aware(share.expires_at)
-    return {"share_id": share.id, "document_id": share.document_id,
-            "version_id": share.version_id, "pinned": share.version_id is not None,
-            "created_at": share.created_at.isoformat(),
-            "expires_at": expires.isoformat() if expires else None,
-            "has_password": share.password_hash is not None,
-            "revoked": share.revoked_at is not None, "active": _is_active(share)}
-
-
-def _is_active(share: ShareLink) -> bool:
-    expires = _aware(share.expires_at)
-    return share.revoked_at is None and (expires is None or expires > utcnow())
 
 
 def create_share(ctx: Context, principal: Principal, document_id: int, *,
@@ -85,7 +71,7 @@ def create_share(ctx: Context, principal: Principal, document_id: int, *,
         raise InvalidInput(f"a share link expires after 1 to {MAX_DAYS} days")
     raw = new_secret(SHARE_PREFIX)
     with ctx.uow() as uow:
-        require_write(principal, uow.session.get(Document, document_id), document_id)
+        writable_document(uow.session, principal, document_id)
         if version_id is not None:
             version = uow.session.get(Version, version_id)
             if version is None or version.document_id != document_id:
@@ -96,16 +82,16 @@ def create_share(ctx: Context, principal: Principal, document_id: int, *,
                           password_hash=hash_secret(password) if password else None)
         uow.session.add(share)
         uow.session.flush()
-        audit.record(uow.session, principal, "share_create", document_id=document_id,
+        record_event(uow.session, principal, "share_create", document_id=document_id,
                      version_id=version_id, detail=f"share {share.id}")
         created = CreatedShare(share.id, raw, share.expires_at or utcnow())
         uow.commit()
     return created
 
 
-def list_shares(ctx: Context, principal: Principal, document_id: int) -> list[dict[str, Any]]:
+def list_shares(ctx: Context, principal: Principal, document_id: int) -> list[ShareView]:
     with ctx.uow() as uow:
-        require_write(principal, uow.session.get(Document, document_id), document_id)
+        writable_document(uow.session, principal, document_id)
         shares = uow.session.scalars(select(ShareLink).where(ShareLink.document_id == document_id)
                                      .order_by(ShareLink.id.desc()))
         return [share_view(share) for share in shares]
@@ -117,10 +103,9 @@ def revoke_share(ctx: Context, principal: Principal, share_id: int) -> int:
         share = uow.session.get(ShareLink, share_id)
         if share is None:
             raise NotFound(f"share link {share_id} not found")
-        require_write(principal, uow.session.get(Document, share.document_id),
-                      share.document_id)
+        writable_document(uow.session, principal, share.document_id)
         share.revoked_at = share.revoked_at or utcnow()
-        audit.record(uow.session, principal, "share_revoke", document_id=share.document_id,
+        record_event(uow.session, principal, "share_revoke", document_id=share.document_id,
                      detail=f"share {share.id}")
         uow.commit()
         return share.document_id
@@ -133,7 +118,7 @@ def _visitor(share: ShareLink) -> Principal:
 def _unlocked_share(session: Session, token: str, password: str | None,
                     unlocked: bool) -> ShareLink:
     share = session.scalar(select(ShareLink).where(ShareLink.token_hash == token_hash(token)))
-    if share is None or not _is_active(share):
+    if share is None or not share_is_active(share):
         raise ShareNotFound()
     if share.password_hash and not unlocked:
         if not password:
@@ -159,21 +144,21 @@ def open_share(ctx: Context, token: str, *, password: str | None = None,
         share = _unlocked_share(uow.session, token, password, unlocked)
         version = _shared_version(uow.session, share)
         item = SharedItem(share.id, document_view(version.document), version_view(version),
-                          share.version_id is not None, _aware(share.expires_at))
-        audit.record(uow.session, _visitor(share), "share_open", document_id=share.document_id,
+                          share.version_id is not None, aware(share.expires_at))
+        record_event(uow.session, _visitor(share), "share_open", document_id=share.document_id,
                      version_id=version.id, detail=f"share {share.id}")
         uow.commit()
     return item
 
 
 def download_share(ctx: Context, token: str, *, password: str | None = None,
-                   unlocked: bool = False) -> tuple[dict[str, Any], Iterator[bytes]]:
+                   unlocked: bool = False) -> tuple[VersionView, Iterator[bytes]]:
     """The shared version's metadata and bytes; the download is audited."""
     with ctx.uow() as uow:
         share = _unlocked_share(uow.session, token, password, unlocked)
         version = _shared_version(uow.session, share)
         view, blob_key = version_view(version), version.blob_key
-        audit.record(uow.session, _visitor(share), "share_download",
+        record_event(uow.session, _visitor(share), "share_download",
                      document_id=share.document_id, version_id=version.id,
                      detail=f"share {share.id}")
         uow.commit()

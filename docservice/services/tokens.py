@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Any
 
 from sqlalchemy import select
 
 from docservice.db.models import ApiToken, User, utcnow
+from docservice.db.repositories import principal_of, token_view
 from docservice.domain import Principal
 from docservice.errors import AuthenticationFailed, InvalidInput, NotFound
 from docservice.services import accounts
 from docservice.services.context import Context
+from docservice.views import TokenView
 
 TOKEN_PREFIX = "ds_"
 
@@ -45,13 +46,11 @@ def create_token_for(ctx: Context, email: str, name: str = "") -> tuple[int, str
     return create_token(ctx, accounts.principal_for(ctx, email), name)
 
 
-def list_tokens(ctx: Context, principal: Principal) -> list[dict[str, Any]]:
+def list_tokens(ctx: Context, principal: Principal) -> list[TokenView]:
     with ctx.uow() as uow:
         rows = uow.session.scalars(select(ApiToken).where(ApiToken.user_id == principal.user_id)
                                    .order_by(ApiToken.id))
-        return [{"token_id": row.id, "name": row.name, "created_at": row.created_at.isoformat(),
-                 "last_used_at": row.last_used_at.isoformat() if row.last_used_at else None}
-                for row in rows]
+        return [token_view(row) for row in rows]
 
 
 def revoke_token(ctx: Context, principal: Principal, token_id: int) -> None:
@@ -72,6 +71,6 @@ def principal_for_token(ctx: Context, raw: str) -> Principal:
         if token is None or user is None or not user.active:
             raise AuthenticationFailed("invalid or revoked API token")
         token.last_used_at = utcnow()
-        principal = accounts.principal_of(user)
+        principal = principal_of(user)
         uow.commit()
     return principal

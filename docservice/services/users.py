@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import asdict
 
 from sqlalchemy import select
 
 from docservice.db.models import Team, User
+from docservice.db.repositories import principal_of, user_view
 from docservice.domain import Principal, Role
 from docservice.errors import InvalidInput, NotFound, PermissionDenied
 from docservice.services import accounts
 from docservice.services.context import Context
+from docservice.views import Account, TeamView, UserView
 
 LANGUAGES = ("en", "zh-CN")
 
@@ -20,21 +22,16 @@ def require_admin(principal: Principal) -> None:
         raise PermissionDenied("only admins manage users and teams")
 
 
-def _user_view(user: User) -> dict[str, Any]:
-    return {"user_id": user.id, "email": user.email, "name": user.name, "role": user.role,
-            "active": user.active, "teams": sorted(team.name for team in user.teams)}
-
-
-def list_users(ctx: Context, principal: Principal) -> list[dict[str, Any]]:
+def list_users(ctx: Context, principal: Principal) -> list[UserView]:
     require_admin(principal)
     with ctx.uow() as uow:
-        return [_user_view(user) for user in uow.session.scalars(select(User).order_by(User.email))]
+        return [user_view(user) for user in uow.session.scalars(select(User).order_by(User.email))]
 
 
-def list_teams(ctx: Context) -> list[dict[str, Any]]:
+def list_teams(ctx: Context) -> list[TeamView]:
     """Team names and sizes; every signed-in user may see them (to share with a team)."""
     with ctx.uow() as uow:
-        return [{"team_id": team.id, "name": team.name, "members": len(team.members)}
+        return [TeamView(team_id=team.id, name=team.name, members=len(team.members))
                 for team in uow.session.scalars(select(Team).order_by(Team.name))]
 
 
@@ -88,14 +85,12 @@ def set_language(ctx: Context, principal: Principal, language: str) -> None:
             uow.commit()
 
 
-def account(ctx: Context, user_id: int) -> dict[str, Any] | None:
+def account(ctx: Context, user_id: int) -> Account | None:
     """The signed-in user's own account, or None if it is gone or disabled."""
     with ctx.uow() as uow:
         user = uow.session.get(User, user_id)
         if user is None or not user.active:
             return None
-        view = _user_view(user)
-        view["language"] = user.language
-        view["principal"] = accounts.principal_of(user)
-        view["session_stamp"] = accounts.session_stamp(user)
-        return view
+        return Account(**asdict(user_view(user)), language=user.language,
+                       principal=principal_of(user),
+                       session_stamp=accounts.session_stamp(user.password_hash))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from flask import Flask, jsonify
@@ -56,7 +57,9 @@ def create_app(ctx: Context, test_config: dict[str, Any] | None = None) -> Flask
     @app.get("/healthz")
     def healthz() -> Any:
         report = health(ctx)
-        return jsonify(report), 200 if report["ok"] else 503
+        shown = asdict(report, dict_factory=lambda items: {k: v for k, v in items
+                                                            if v is not None})
+        return jsonify(shown), 200 if report.ok else 503
 
     @app.after_request
     def secure_headers(response: Any) -> Any:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from flask import Flask, current_app, g, request
 from flask_login import LoginManager, UserMixin, current_user
@@ -12,6 +11,7 @@ from docservice.domain import Principal
 from docservice.errors import AuthenticationFailed
 from docservice.services import tokens, users
 from docservice.services.context import Context
+from docservice.views import Account
 
 SESSION_LIFETIME = timedelta(hours=12)
 
@@ -19,15 +19,15 @@ SESSION_LIFETIME = timedelta(hours=12)
 class WebUser(UserMixin):
     """The signed-in account as the pages need it."""
 
-    def __init__(self, account: dict[str, Any]) -> None:
-        self.id = account["user_id"]
-        self.email: str = account["email"]
-        self.name: str = account["name"]
-        self.role: str = account["role"]
-        self.teams: list[str] = account["teams"]
-        self.language: str | None = account["language"]
-        self.principal: Principal = account["principal"]
-        self.session_stamp: str = account["session_stamp"]
+    def __init__(self, account: Account) -> None:
+        self.id = account.user_id
+        self.email: str = account.email
+        self.name: str = account.name
+        self.role: str = account.role
+        self.teams: list[str] = list(account.teams)
+        self.language: str | None = account.language
+        self.principal: Principal = account.principal
+        self.session_stamp: str = account.session_stamp
 
     def get_id(self) -> str:
         """What the session keeps: the user and a stamp of their password, so changing the
@@ -82,6 +82,6 @@ def init_app(app: Flask, ctx: Context) -> None:
     def load_user(session_id: str) -> WebUser | None:
         user_id, _, stamp = session_id.partition(":")
         account = users.account(ctx, int(user_id)) if user_id.isdigit() else None
-        if account is None or account["session_stamp"] != stamp:
+        if account is None or account.session_stamp != stamp:
             return None  # disabled, deleted, or the password changed since this sign-in
         return WebUser(account)

@@ -6,10 +6,8 @@ import logging
 
 import click
 import waitress
-from sqlalchemy import select
 
 from docservice.bootstrap import start_workers
-from docservice.db.models import User
 from docservice.services import accounts
 from docservice.services.context import Context
 from docservice.web import create_app
@@ -20,11 +18,9 @@ ADMIN_EMAIL = "admin@localhost"
 
 def ensure_admin(ctx: Context) -> str | None:
     """Create the first admin if there is no user; the password if it was generated."""
-    with ctx.uow() as uow:
-        if uow.session.scalar(select(User.id).limit(1)) is not None:
-            return None
     password = ctx.settings.admin_password or accounts.generate_password()
-    accounts.create_user(ctx, ADMIN_EMAIL, "admin", password=password, name="Administrator")
+    if not accounts.create_first_admin(ctx, ADMIN_EMAIL, password, "Administrator"):
+        return None
     return None if ctx.settings.admin_password else password
 
 

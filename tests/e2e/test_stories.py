@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from docservice.domain import Principal
-from docservice.services import accounts, documents, ingestion
+from docservice.services import accounts, documents, ingestion, reading
 from docservice.services import search as search_service
 from docservice.services.context import Context
 from docservice.services.documents import DocumentMeta
@@ -113,16 +113,14 @@ def test_colleague_finds_signed_contract_by_a_phrase_other_teams_do_not(world: W
 
 def test_latest_spec_is_version_3_with_older_versions_available(world: World) -> None:
     ctx, spec_id = world.ctx, world.ids["spec"]
-    with ctx.uow() as uow:
-        latest = documents.latest_version(uow.session, world.bob, spec_id)
-        assert latest.number == 3
-        found = documents.find_latest(uow.session, world.bob, product="ax-200",
-                                      category="product", subtype="spec")
-        assert found.id == latest.id
-        numbers = [v.number for v in documents.get_document(uow.session, world.bob,
-                                                             spec_id).versions]
-        first_id = next(v.id for v in latest.document.versions if v.number == 1)
-    assert numbers == [1, 2, 3]
+    latest = documents.latest_version(ctx, world.bob, spec_id)
+    assert latest.version == 3
+    found = documents.find_latest(ctx, world.bob, product="ax-200", category="product",
+                                  subtype="spec")
+    assert found.version_id == latest.version_id
+    older_versions = reading.versions(ctx, world.bob, spec_id)
+    assert [v.version for v in older_versions] == [3, 2, 1]
+    first_id = next(v.version_id for v in older_versions if v.version == 1)
     _, chunks = documents.open_version(ctx, world.bob, first_id)
     assert b"%PDF" in b"".join(chunks)[:1024]
     hits = search_service.search(ctx, world.bob, "AX-200 specification throughput").hits

@@ -12,7 +12,7 @@ from docservice.bootstrap import bootstrap, search_index
 from docservice.config import load_settings
 from docservice.domain import OPERATOR
 from docservice.errors import SearchUnavailable
-from docservice.services import documents, ingestion
+from docservice.services import documents, ingestion, reading
 from docservice.services import search as search_service
 from docservice.services.context import Context
 from docservice.services.documents import DocumentMeta
@@ -61,9 +61,8 @@ def test_search_down_uploads_still_queue_and_finish_when_it_is_back(tmp_path: Pa
     outcome = documents.upload(ctx, OPERATOR, io.BytesIO(b"framework agreement with Contoso"),
                                "contoso.txt", DocumentMeta(visibility="org"))
     ctx.queue.wait_idle(60)
-    with ctx.uow() as uow:
-        version = documents.get_version(uow.session, OPERATOR, outcome.version_id)
-        assert (version.state, version.state_reason) == ("queued", "waiting for the search index")
+    version = reading.version_details(ctx, OPERATOR, outcome.version_id)
+    assert (version.state, version.reason) == ("queued", "waiting for the search index")
     # The engine comes back (here: the address is corrected) and a worker starts again.
     ctx.index = search_index(load_settings(environ={**environ,
                                                     "DOCSERVICE_ELASTICSEARCH_URL": live_url}))

@@ -1,12 +1,17 @@
-"""Who may read and write: the one rule behind every read path and the index ACL."""
+"""Who may read and write: the SQL rule behind every read path, the write rule, and the index
+ACL the search trims with (the two read rules must agree)."""
 
 from __future__ import annotations
 
-import pytest
+from collections.abc import Iterator
 
-from docservice.db.models import AclEntry, Document
+import pytest
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
+
+from docservice.db.access import can_write, document_acl_tokens, readable
+from docservice.db.models import AclEntry, Base, Document
 from docservice.domain import Principal, Role
-from docservice.services.permissions import can_read, can_write, document_acl_tokens
 
 OWNER = Principal(user_id=1, email="owner@x", role=Role.EDITOR, team_ids=frozenset({10}))
 TEAMMATE_EDITOR = Principal(user_id=2, email="mate@x", role=Role.EDITOR,
@@ -17,10 +22,35 @@ OUTSIDER = Principal(user_id=4, email="out@x", role=Role.EDITOR, team_ids=frozen
 ADMIN = Principal(user_id=5, email="admin@x", role=Role.ADMIN)
 
 
+_session: Session | None = None
+
+
+@pytest.fixture(autouse=True)
+def database() -> Iterator[None]:
+    """An empty database the documents are stored in, so the read rule runs as SQL."""
+    global _session
+    engine = create_engine("sqlite://")
+    Base.metadata.create_all(engine)
+    with Session(engine) as session:
+        _session = session
+        yield
+    _session = None
+    engine.dispose()
+
+
 def _doc(visibility: str, acl: list[tuple[str, str]] = ()) -> Document:  # type: ignore[assignment]
+    assert _session is not None
     document = Document(title="t", owner_id=1, team_id=10, visibility=visibility)
     document.acl = [AclEntry(principal=who, permission=perm) for who, perm in acl]
+    _session.add(document)
+    _session.flush()
     return document
+
+
+def can_read(who: Principal, document: Document) -> bool:
+    assert _session is not None
+    return _session.scalar(select(Document.id).where(Document.id == document.id,
+                                                     readable(who))) is not None
 
 
 @pytest.mark.parametrize(("visibility", "readers"), [
@@ -52,8 +82,9 @@ def test_writers_are_owner_team_editors_and_admins_never_viewers() -> None:
 
 
 def test_index_tokens_match_the_read_rule() -> None:
-    for visibility in ("private", "team", "org"):
-        document = _doc(visibility)
+    for visibility, acl in (("private", []), ("team", []), ("org", []),
+                            ("custom", [("user:4", "read")]), ("custom", [("team:10", "read")])):
+        document = _doc(visibility, acl)
         tokens = set(document_acl_tokens(document))
         for who in (OWNER, TEAMMATE_EDITOR, TEAMMATE_VIEWER, OUTSIDER):
             assert bool(tokens & set(who.acl_tokens() or [])) == can_read(who, document)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from docservice.views import UserView
 from tests.web.conftest import PASSWORD, Browser, Web, text_of
 
 
@@ -17,18 +18,18 @@ def test_admins_create_teams_and_users_who_can_then_sign_in(web: Web, admin: Bro
 
 
 def test_admins_change_roles_teams_and_disable_accounts(web: Web, admin: Browser) -> None:
-    bob_id = next(u["user_id"] for u in _users(admin) if u["email"] == "bob@example.com")
+    bob_id = next(u.user_id for u in _users(admin) if u.email == "bob@example.com")
     admin.post(f"/admin/users/{bob_id}", {"role": "editor", "teams": ["marketing"],
                                           "active": "1"})
-    bob = next(u for u in _users(admin) if u["email"] == "bob@example.com")
-    assert bob["role"] == "editor" and bob["teams"] == ["marketing"]
+    bob = next(u for u in _users(admin) if u.email == "bob@example.com")
+    assert bob.role == "editor" and bob.teams == ("marketing",)
     signed_in = web.signed_in("bob@example.com")
     admin.post(f"/admin/users/{bob_id}", {"role": "editor", "teams": ["marketing"]})
     assert signed_in.get("/").status_code == 302  # the open session ends with the account
     assert web.browser().login("bob@example.com").status_code == 401
 
 
-def _users(admin: Browser) -> list[dict[str, object]]:
+def _users(admin: Browser) -> list[UserView]:
     from docservice.services import users
 
     return users.list_users(admin.client.application.extensions["docservice"],
@@ -43,7 +44,7 @@ def _admin_principal(admin: Browser):  # type: ignore[no-untyped-def]
 
 
 def test_admin_form_errors_are_shown(web: Web, admin: Browser) -> None:
-    admin_id = next(u["user_id"] for u in _users(admin) if u["email"] == "admin@example.com")
+    admin_id = next(u.user_id for u in _users(admin) if u.email == "admin@example.com")
     demote = admin.post(f"/admin/users/{admin_id}", {"role": "viewer", "active": "1"},
                         follow_redirects=True)
     assert "cannot demote or disable your own account" in text_of(demote)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from flask import jsonify, request
@@ -9,7 +10,7 @@ from flask import jsonify, request
 from docservice.errors import InvalidInput
 from docservice.services import classify, deletion, documents, metadata, reading
 from docservice.web.api.blueprint import bp
-from docservice.web.api.common import bool_arg, ctx, int_arg, json_body
+from docservice.web.api.common import bool_arg, ctx, int_arg, json_body, plain
 from docservice.web.auth import current_principal
 from docservice.web.forms import file_response, id_list, meta_from_form, uploaded_file
 from docservice.web.results import search_payload
@@ -56,14 +57,14 @@ def suggestion() -> Any:
 
 @bp.get("/documents/<id:document_id>")
 def document(document_id: int) -> Any:
-    return jsonify(reading.document_details(ctx(), current_principal(), document_id))
+    return jsonify(plain(reading.document_details(ctx(), current_principal(), document_id)))
 
 
 @bp.patch("/documents/<id:document_id>")
 def update_document(document_id: int) -> Any:
     changed = metadata.update_metadata(ctx(), current_principal(), document_id, json_body())
     view = reading.document_details(ctx(), current_principal(), document_id, record_view=False)
-    return jsonify({**view, "changed": changed})
+    return jsonify({**plain(view), "changed": changed})
 
 
 @bp.delete("/documents/<id:document_id>")
@@ -74,7 +75,7 @@ def delete_document(document_id: int) -> Any:
 
 @bp.get("/documents/<id:document_id>/versions")
 def versions(document_id: int) -> Any:
-    return jsonify(reading.versions(ctx(), current_principal(), document_id))
+    return jsonify(plain(reading.versions(ctx(), current_principal(), document_id)))
 
 
 @bp.post("/documents/<id:document_id>/versions")
@@ -87,42 +88,33 @@ def add_version(document_id: int) -> Any:
     return jsonify(payload), status
 
 
-def _latest_id(document_id: int) -> int:
-    with ctx().uow() as uow:
-        return documents.latest_version(uow.session, current_principal(), document_id).id
-
-
 @bp.get("/documents/<id:document_id>/latest")
 def latest(document_id: int) -> Any:
-    return jsonify(reading.version_details(ctx(), current_principal(),
-                                           _latest_id(document_id)))
+    return jsonify(plain(documents.latest_version(ctx(), current_principal(), document_id)))
 
 
 @bp.get("/documents/<id:document_id>/latest/download")
 def latest_download(document_id: int) -> Any:
-    return _download(_latest_id(document_id))
+    return _download(documents.latest_version(ctx(), current_principal(),
+                                              document_id).version_id)
 
 
 @bp.get("/latest")
 def find_latest() -> Any:
-    with ctx().uow() as uow:
-        version = documents.find_latest(uow.session, current_principal(),
-                                        product=request.args.get("product") or None,
-                                        category=request.args.get("category") or None,
-                                        subtype=request.args.get("subtype") or None)
-        version_id = version.id
-    return jsonify(reading.version_details(ctx(), current_principal(), version_id))
+    return jsonify(plain(documents.find_latest(ctx(), current_principal(),
+                                               product=request.args.get("product") or None,
+                                               category=request.args.get("category") or None,
+                                               subtype=request.args.get("subtype") or None)))
 
 
 @bp.get("/versions/<id:version_id>")
 def version(version_id: int) -> Any:
-    return jsonify(reading.version_details(ctx(), current_principal(), version_id))
+    return jsonify(plain(reading.version_details(ctx(), current_principal(), version_id)))
 
 
 def _download(version_id: int) -> Any:
     found, chunks = documents.open_version(ctx(), current_principal(), version_id)
-    view = {"filename": found.filename, "media_type": found.media_type, "size": found.size}
-    return file_response(view, chunks)
+    return file_response(asdict(found), chunks)
 
 
 @bp.get("/versions/<id:version_id>/download")
@@ -133,11 +125,11 @@ def download(version_id: int) -> Any:
 @bp.get("/versions/<id:version_id>/text")
 def text(version_id: int) -> Any:
     view, pages = reading.version_text(ctx(), current_principal(), version_id)
-    return jsonify({"version": view, "pages": [{"page": number, "text": page}
+    return jsonify({"version": plain(view), "pages": [{"page": number, "text": page}
                                                for number, page in enumerate(pages, start=1)]})
 
 
 @bp.get("/ingestion")
 def ingestion_state() -> Any:
     ids = id_list(request.args.get("version_ids", ""))
-    return jsonify({"versions": reading.version_states(ctx(), current_principal(), ids)})
+    return jsonify({"versions": plain(reading.version_states(ctx(), current_principal(), ids))})

@@ -8,7 +8,7 @@ from flask import jsonify, request
 
 from docservice.services import auditlog, customers
 from docservice.web.api.blueprint import bp
-from docservice.web.api.common import bool_arg, ctx, int_arg, json_body
+from docservice.web.api.common import bool_arg, ctx, int_arg, json_body, plain
 from docservice.web.auth import current_principal
 from docservice.web.forms import optional_date, optional_int
 from docservice.web.results import search_payload
@@ -24,24 +24,24 @@ def me() -> Any:
 @bp.get("/customers")
 def list_customers() -> Any:
     current_principal()
-    return jsonify(customers.list_customers(ctx()))
+    return jsonify(plain(customers.list_customers(ctx())))
 
 
 @bp.post("/customers")
 def create_customer() -> Any:
     customer_id = customers.create_customer(ctx(), current_principal(), json_body())
-    return jsonify(customers.get_customer(ctx(), customer_id)), 201
+    return jsonify(plain(customers.get_customer(ctx(), customer_id))), 201
 
 
 @bp.get("/customers/<id:customer_id>")
 def customer(customer_id: int) -> Any:
-    return jsonify(customers.get_customer(ctx(), customer_id))
+    return jsonify(plain(customers.get_customer(ctx(), customer_id)))
 
 
 @bp.patch("/customers/<id:customer_id>")
 def update_customer(customer_id: int) -> Any:
     customers.update_customer(ctx(), current_principal(), customer_id, json_body())
-    return jsonify(customers.get_customer(ctx(), customer_id))
+    return jsonify(plain(customers.get_customer(ctx(), customer_id)))
 
 
 @bp.get("/customers/<id:customer_id>/documents")
@@ -61,4 +61,4 @@ def audit_log() -> Any:
         since=optional_date(request.args.get("since"), "since"),
         until=optional_date(request.args.get("until"), "until"),
         limit=int_arg("limit", 100), offset=int_arg("offset", 0))
-    return jsonify(auditlog.query_events(ctx(), current_principal(), wanted))
+    return jsonify(plain(auditlog.query_events(ctx(), current_principal(), wanted)))

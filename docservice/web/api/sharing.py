@@ -9,7 +9,7 @@ from flask import jsonify, url_for
 from docservice.errors import InvalidInput
 from docservice.services import shares, tokens
 from docservice.web.api.blueprint import bp
-from docservice.web.api.common import ctx, json_body
+from docservice.web.api.common import ctx, json_body, plain
 from docservice.web.auth import current_principal
 from docservice.web.forms import MAX_ID
 
@@ -24,7 +24,7 @@ def _optional_int(body: dict[str, Any], name: str, default: int | None) -> int |
 
 @bp.get("/documents/<id:document_id>/shares")
 def list_shares(document_id: int) -> Any:
-    return jsonify(shares.list_shares(ctx(), current_principal(), document_id))
+    return jsonify(plain(shares.list_shares(ctx(), current_principal(), document_id)))
 
 
 @bp.post("/documents/<id:document_id>/shares")
@@ -51,7 +51,7 @@ def revoke_share(share_id: int) -> Any:
 
 @bp.get("/tokens")
 def list_tokens() -> Any:
-    return jsonify(tokens.list_tokens(ctx(), current_principal()))
+    return jsonify(plain(tokens.list_tokens(ctx(), current_principal())))
 
 
 @bp.post("/tokens")

@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 
 from docservice.errors import InvalidInput, PermissionDenied, VersionNotFound
 from docservice.services import customers, deletion, documents, metadata, reading, shares, users
+from docservice.views import DocumentDetails, VersionView
 from docservice.web.forms import changes_from_form, file_response, uploaded_file
 from docservice.web.i18n import gettext
 from docservice.web.ui.blueprint import bp, ctx, principal
 
 
-def _preview(details: dict[str, Any], version_id: int | None) -> tuple[dict[str, Any] | None,
-                                                                       list[str]]:
-    wanted = version_id or details["latest_version_id"]
+def _preview(details: DocumentDetails, version_id: int | None) -> tuple[VersionView | None,
+                                                                        list[str]]:
+    wanted = version_id or details.latest_version_id
     if wanted is None:
         return None, []
-    if wanted not in {v["version_id"] for v in details["versions_list"]}:
+    if wanted not in {v.version_id for v in details.versions_list}:
         raise VersionNotFound(wanted)
     return reading.version_text(ctx(), principal(), wanted)
 
@@ -29,8 +31,8 @@ def document(document_id: int) -> Any:
     version_arg = request.args.get("v", "")
     shown, pages = _preview(details, int(version_arg) if version_arg.isdigit() else None)
     share_list = (shares.list_shares(ctx(), principal(), document_id)
-                  if details["can_write"] else [])
-    editing = details["can_write"]
+                  if details.can_write else [])
+    editing = details.can_write
     return render_template(
         "document.html", doc=details, shown=shown, pages=pages, q=request.args.get("q", ""),
         shares=share_list, customers=customers.list_customers(ctx()) if editing else [],
@@ -40,7 +42,7 @@ def document(document_id: int) -> Any:
 @bp.post("/d/<id:document_id>/edit")
 def edit(document_id: int) -> Any:
     details = reading.document_details(ctx(), principal(), document_id, record_view=False)
-    changes = changes_from_form(request.form, with_permissions=details["can_manage"])
+    changes = changes_from_form(request.form, with_permissions=details.can_manage)
     try:
         changed = metadata.update_metadata(ctx(), principal(), document_id, changes)
     except (InvalidInput, PermissionDenied) as exc:
@@ -68,7 +70,7 @@ def new_version(document_id: int) -> Any:
 @bp.get("/d/<id:document_id>/delete")
 def confirm_delete(document_id: int) -> Any:
     details = reading.document_details(ctx(), principal(), document_id, record_view=False)
-    if not details["can_write"]:
+    if not details.can_write:
         raise PermissionDenied("you may read this document but not delete it")
     return render_template("delete_document.html", doc=details)
 
@@ -83,20 +85,17 @@ def delete(document_id: int) -> Any:
 
 @bp.get("/d/<id:document_id>/latest")
 def latest(document_id: int) -> Any:
-    with ctx().uow() as uow:
-        version_id = documents.latest_version(uow.session, principal(), document_id).id
-    return download(version_id)
+    return download(documents.latest_version(ctx(), principal(), document_id).version_id)
 
 
 @bp.get("/v/<id:version_id>/download")
 def download(version_id: int) -> Any:
     found, chunks = documents.open_version(ctx(), principal(), version_id)
-    return file_response({"filename": found.filename, "media_type": found.media_type,
-                          "size": found.size}, chunks)
+    return file_response(asdict(found), chunks)
 
 
 @bp.get("/v/<id:version_id>/text")
 def version_text(version_id: int) -> Any:
     view = reading.version_details(ctx(), principal(), version_id)
-    return redirect(url_for("ui.document", document_id=view["document_id"], v=version_id,
+    return redirect(url_for("ui.document", document_id=view.document_id, v=version_id,
                             q=request.args.get("q") or None, _anchor="text"))

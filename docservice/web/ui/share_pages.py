@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from flask import flash, redirect, render_template, request, session, url_for
@@ -59,4 +60,4 @@ def share(token: str) -> Any:
 @bp.get("/s/<token>/download")
 def share_download(token: str) -> Any:
     view, chunks = shares.download_share(ctx(), token, unlocked=_unlocked(token))
-    return file_response(view, chunks)
+    return file_response(asdict(view), chunks)

@@ -1,0 +1,174 @@
+"""Rows in and out for the services: audit events, document metadata, people, and the views
+of loaded rows the use cases return. Every function here works inside the caller's unit of
+work; reading a document goes through ``docservice.db.access``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from docservice.db.models import (
+    AclEntry,
+    ApiToken,
+    AuditEvent,
+    Customer,
+    Document,
+    DocumentTag,
+    ShareLink,
+    Team,
+    User,
+    Version,
+    utcnow,
+)
+from docservice.domain import Category, DocumentMeta, Principal, Role, file_kind
+from docservice.errors import UserNotFound
+from docservice.views import (
+    CustomerView,
+    DocumentView,
+    EventView,
+    GrantView,
+    ShareView,
+    TokenView,
+    UserView,
+    VersionView,
+)
+
+
+def record_event(session: Session, principal: Principal, action: str, *,
+                 document_id: int | None = None, version_id: int | None = None,
+                 detail: str | None = None) -> None:
+    """An audit event: who did what to which document (written with the change)."""
+    session.add(AuditEvent(user_id=principal.user_id, actor=principal.email, action=action,
+                           document_id=document_id, version_id=version_id, detail=detail))
+
+
+def customer_id_named(session: Session, name: str | None) -> int | None:
+    """The customer named ``name`` (any letter case), created as a prospect if new."""
+    name = (name or "").strip()
+    if not name:
+        return None
+    # SQL lower() folds only ASCII in SQLite: try the exact name first, then case-folded.
+    customer = session.scalar(select(Customer).where(Customer.name == name)) or \
+        session.scalar(select(Customer).where(func.lower(Customer.name) == name.lower()))
+    if customer is None:
+        customer = Customer(name=name)
+        session.add(customer)
+        session.flush()
+    return customer.id
+
+
+def apply_meta(session: Session, document: Document, meta: DocumentMeta) -> None:
+    document.category = meta.category or Category.OTHER.value
+    document.subtype = meta.subtype or None
+    document.product = meta.product or None
+    document.customer_id = customer_id_named(session, meta.customer)
+    document.visibility = meta.visibility
+    document.status = meta.status
+    document.expires_on = meta.expires_on
+    document.review_by = meta.review_by
+    tags = sorted({tag.strip().lower() for tag in meta.tags if tag.strip()})
+    document.tags = [DocumentTag(tag=tag) for tag in tags]
+    document.acl = [AclEntry(principal=who, permission=perm) for who, perm in meta.acl]
+
+
+def grant_labels(session: Session, document: Document) -> tuple[GrantView, ...]:
+    """Custom grants as people read them: e-mail or team name, and read or write."""
+    rows = []
+    for entry in document.acl:
+        kind, _, ident = entry.principal.partition(":")
+        label = ident
+        if ident.isdigit() and kind == "user":
+            user = session.get(User, int(ident))
+            label = user.email if user else ident
+        elif ident.isdigit():
+            team = session.get(Team, int(ident))
+            label = team.name if team else ident
+        rows.append(GrantView(who=label, kind=kind, permission=entry.permission))
+    return tuple(rows)
+
+
+def user_by_email(session: Session, email: str) -> User:
+    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise UserNotFound(email)
+    return user
+
+
+def principal_of(user: User) -> Principal:
+    return Principal(user_id=user.id, email=user.email, role=Role(user.role),
+                     team_ids=frozenset(team.id for team in user.teams))
+
+
+def document_view(document: Document) -> DocumentView:
+    customer = document.customer
+    return DocumentView(
+        document_id=document.id, title=document.title, category=document.category,
+        subtype=document.subtype, category_suggested=document.category_suggested,
+        product=document.product, customer=customer.name if customer else None,
+        tags=tuple(document.tag_names),
+        owner=document.owner.email if document.owner else None,
+        team=document.team.name if document.team else None,
+        visibility=document.visibility, status=document.status,
+        expires_on=document.expires_on.isoformat() if document.expires_on else None,
+        latest_version_id=document.latest_version_id, versions=len(document.versions),
+        created_at=document.created_at.isoformat())
+
+
+def version_view(version: Version) -> VersionView:
+    return VersionView(
+        document_id=version.document_id, version_id=version.id, version=version.number,
+        filename=version.filename, title=version.document.title,
+        media_type=version.media_type, file_type=file_kind(version.media_type),
+        size=version.size, uploaded_at=version.uploaded_at.isoformat(),
+        uploader=version.uploader.email if version.uploader else None, note=version.note,
+        state=version.state, reason=version.state_reason, progress=version.progress,
+        pages=version.page_count, language=version.language,
+        is_latest=version.document.latest_version_id == version.id)
+
+
+def versions_newest_first(document: Document) -> tuple[VersionView, ...]:
+    return tuple(version_view(v) for v in sorted(document.versions, key=lambda v: -v.number))
+
+
+def customer_view(customer: Customer) -> CustomerView:
+    return CustomerView(customer_id=customer.id, name=customer.name, type=customer.type,
+                        industry=customer.industry, region=customer.region,
+                        stage=customer.stage)
+
+
+def user_view(user: User) -> UserView:
+    return UserView(user_id=user.id, email=user.email, name=user.name, role=user.role,
+                    active=user.active, teams=tuple(sorted(team.name for team in user.teams)))
+
+
+def token_view(token: ApiToken) -> TokenView:
+    return TokenView(token_id=token.id, name=token.name, created_at=token.created_at.isoformat(),
+                     last_used_at=token.last_used_at.isoformat() if token.last_used_at else None)
+
+
+def event_view(event: AuditEvent) -> EventView:
+    return EventView(event_id=event.id, at=event.at.isoformat(), actor=event.actor,
+                     action=event.action, document_id=event.document_id,
+                     version_id=event.version_id, detail=event.detail)
+
+
+def aware(moment: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; every stored time is UTC."""
+    return moment.replace(tzinfo=utcnow().tzinfo) if moment and moment.tzinfo is None else moment
+
+
+def share_is_active(share: ShareLink) -> bool:
+    expires = aware(share.expires_at)
+    return share.revoked_at is None and (expires is None or expires > utcnow())
+
+
+def share_view(share: ShareLink) -> ShareView:
+    expires = aware(share.expires_at)
+    return ShareView(share_id=share.id, document_id=share.document_id,
+                     version_id=share.version_id, pinned=share.version_id is not None,
+                     created_at=share.created_at.isoformat(),
+                     expires_at=expires.isoformat() if expires else None,
+                     has_password=share.password_hash is not None,
+                     revoked=share.revoked_at is not None, active=share_is_active(share))

@@ -1,0 +1,160 @@
+"""What the use cases return: frozen, plain views of documents, versions, customers, people,
+share links and events, shown alike by the pages, the API and the command line.
+
+Times are ISO 8601 strings as stored (the API sends them as they are); the web edge turns a
+view into JSON with ``dataclasses.asdict``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from docservice.domain import Principal
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    document_id: int
+    title: str
+    category: str
+    subtype: str | None
+    category_suggested: bool
+    product: str | None
+    customer: str | None
+    tags: tuple[str, ...]
+    owner: str | None
+    team: str | None
+    visibility: str
+    status: str
+    expires_on: str | None
+    latest_version_id: int | None
+    versions: int
+    created_at: str
+
+
+@dataclass(frozen=True)
+class VersionView:
+    document_id: int
+    version_id: int
+    version: int
+    filename: str
+    title: str
+    media_type: str
+    file_type: str
+    size: int
+    uploaded_at: str
+    uploader: str | None
+    note: str | None
+    state: str
+    reason: str | None
+    progress: str | None
+    pages: int | None
+    language: str | None
+    is_latest: bool
+
+
+@dataclass(frozen=True)
+class GrantView:
+    """A custom grant as people read it: an e-mail or a team name, and read or write."""
+
+    who: str
+    kind: str
+    permission: str
+
+
+@dataclass(frozen=True)
+class DocumentDetails(DocumentView):
+    """The document page: the document, its versions newest first, its grants and what the
+    caller may do with it."""
+
+    versions_list: tuple[VersionView, ...]
+    grants: tuple[GrantView, ...]
+    team_id: int | None
+    review_by: str | None
+    can_write: bool
+    can_manage: bool
+    customer_id: int | None
+
+
+@dataclass(frozen=True)
+class VersionState:
+    """Where a version is in ingestion, for the upload page's live states."""
+
+    version_id: int
+    document_id: int
+    filename: str
+    state: str
+    reason: str | None
+    progress: str | None
+    pages: int | None
+    category: str
+    subtype: str | None
+    category_suggested: bool
+
+
+@dataclass(frozen=True)
+class CustomerView:
+    customer_id: int
+    name: str
+    type: str
+    industry: str | None
+    region: str | None
+    stage: str
+
+
+@dataclass(frozen=True)
+class UserView:
+    user_id: int
+    email: str
+    name: str
+    role: str
+    active: bool
+    teams: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TeamView:
+    team_id: int
+    name: str
+    members: int
+
+
+@dataclass(frozen=True)
+class Account(UserView):
+    """The signed-in user's own account: who they act as and the stamp of their password."""
+
+    language: str | None
+    principal: Principal
+    session_stamp: str
+
+
+@dataclass(frozen=True)
+class TokenView:
+    token_id: int
+    name: str
+    created_at: str
+    last_used_at: str | None
+
+
+@dataclass(frozen=True)
+class ShareView:
+    share_id: int
+    document_id: int
+    version_id: int | None
+    pinned: bool
+    created_at: str
+    expires_at: str | None
+    has_password: bool
+    revoked: bool
+    active: bool
+
+
+@dataclass(frozen=True)
+class EventView:
+    event_id: int
+    at: str
+    actor: str
+    action: str
+    document_id: int | None
+    version_id: int | None
+    detail: str | None
