@@ -6,15 +6,31 @@ BIN := $(VENV)/bin
 export DOCSERVICE_CORPUS ?= $(abspath ../shared/corpus)
 PYTEST_ARGS ?=
 
-.PHONY: install system-packages run test test-fast lint services-up services-down services-env bench bench-full relevance clean
+.PHONY: install i18n-extract system-packages run test test-fast lint services-up services-down services-env bench bench-full relevance clean
 
-install: $(VENV)/.installed
+# Translations: the .po files are the source (in git); install compiles each to its .mo.
+TRANSLATIONS := docservice/translations
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po))
+
+install: $(VENV)/.installed $(MO_FILES)
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[scale,dev]'
 	touch $@
+
+# compiled at install
+%/LC_MESSAGES/messages.mo: %/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(BIN)/pybabel compile -i $< -o $@
+
+# Messages from the code and templates (babel.cfg) into every .po; then translate the new ones.
+i18n-extract: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg --add-location=file --sort-output --no-wrap \
+	  --project docservice -o $(TRANSLATIONS)/messages.pot docservice
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) \
+	  --ignore-obsolete --no-wrap
+	@echo "now fill in the empty msgstr in $(TRANSLATIONS)/zh_Hans_CN/LC_MESSAGES/messages.po"
 
 # OCR engine and test servers' packages (Debian); skipped with a warning where apt is unavailable.
 system-packages:

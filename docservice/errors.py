@@ -1,6 +1,16 @@
-"""One exception tree for the whole service; the web layer maps it to HTTP once."""
+"""One exception tree for the whole service; the web layer maps it to HTTP once.
+
+An error carries a message id (English, with ``%(name)s`` placeholders, marked with ``N_``
+so ``make i18n-extract`` finds it) and the values for it. ``message`` is the English text
+(logs, CLI, the API's ``message``); the web layer translates the id where it is shown.
+"""
 
 from __future__ import annotations
+
+
+def N_(message_id: str) -> str:
+    """Marks ``message_id`` for extraction; it is translated where it is shown."""
+    return message_id
 
 
 class DocserviceError(Exception):
@@ -9,9 +19,11 @@ class DocserviceError(Exception):
     code = "error"
     http_status = 500
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message_id: str, **values: object) -> None:
+        self.message_id = message_id
+        self.values = values
+        self.message = message_id % values if values else message_id
+        super().__init__(self.message)
 
 
 class ConfigError(DocserviceError):
@@ -25,22 +37,22 @@ class NotFound(DocserviceError):
 
 class DocumentNotFound(NotFound):
     def __init__(self, document_id: object) -> None:
-        super().__init__(f"document {document_id} not found")
+        super().__init__(N_("document %(id)s not found"), id=document_id)
 
 
 class VersionNotFound(NotFound):
     def __init__(self, version_id: object) -> None:
-        super().__init__(f"version {version_id} not found")
+        super().__init__(N_("version %(id)s not found"), id=version_id)
 
 
 class UserNotFound(NotFound):
     def __init__(self, email: str) -> None:
-        super().__init__(f"user {email} not found")
+        super().__init__(N_("user %(email)s not found"), email=email)
 
 
 class BlobNotFound(NotFound):
     def __init__(self, key: str) -> None:
-        super().__init__(f"stored file {key} not found")
+        super().__init__(N_("stored file %(key)s not found"), key=key)
 
 
 class InvalidInput(DocserviceError):
@@ -50,7 +62,7 @@ class InvalidInput(DocserviceError):
 
 class InvalidBlobKey(InvalidInput):
     def __init__(self, key: str) -> None:
-        super().__init__(f"invalid blob key {key!r}")
+        super().__init__(N_("invalid blob key %(key)r"), key=key)
 
 
 class QuerySyntaxError(InvalidInput):
@@ -109,4 +121,4 @@ class ExtractionFailed(DocserviceError):
 
 class UnsupportedFileType(ExtractionFailed):
     def __init__(self, media_type: str) -> None:
-        super().__init__(f"unsupported file type: {media_type}")
+        super().__init__(N_("unsupported file type: %(type)s"), type=media_type)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from docservice.db.models import AclEntry, Document, Version
 from docservice.domain import Principal, Role, Visibility, acl_tokens_of
-from docservice.errors import DocumentNotFound, PermissionDenied, VersionNotFound
+from docservice.errors import N_, DocumentNotFound, PermissionDenied, VersionNotFound
 
 
 def readable(principal: Principal) -> ColumnElement[bool]:
@@ -68,7 +68,8 @@ def readable_document(session: Session, principal: Principal, document_id: int) 
 
 
 def writable_document(session: Session, principal: Principal, document_id: int,
-                      denied: str = "you may read this document but not change it") -> Document:
+                      denied: str = N_("you may read this document but not change it"),
+                      ) -> Document:
     """The document if ``principal`` may change it: DocumentNotFound when they may not read
     it, PermissionDenied (saying ``denied``) when they may read but not change it."""
     document = readable_document(session, principal, document_id)

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from docservice.domain import FILTER_FIELDS, SearchQuery, file_kind
-from docservice.errors import QuerySyntaxError
+from docservice.errors import N_, QuerySyntaxError
 from docservice.search.analysis import (
     CJK_CHARS,
     analyze,
@@ -103,7 +103,8 @@ def parse_query(raw: str, *, all_versions: bool = False, limit: int = 10, offset
         value = (quoted if quoted is not None else match["word"]).strip()
         if key in FILTER_FIELDS:
             if negated:
-                raise QuerySyntaxError(f"-{key}: cannot be negated; filter on the values you want")
+                raise QuerySyntaxError(
+                    N_("-%(key)s: cannot be negated; filter on the values you want"), key=key)
             if value:
                 filters.append((key, filter_value(key, value)))
             continue
@@ -184,12 +185,14 @@ def filter_value(name: str, value: str) -> str:
     if name == "year":
         year = year_of(value)
         if year is None:
-            raise QuerySyntaxError(f"year:{value} is not a year (try year:2024 or year:FY24)")
+            raise QuerySyntaxError(N_("year:%(value)s is not a year (try year:2024 or year:FY24)"),
+                                   value=value)
         return str(year)
     if name == "version":
         match = _VERSION.match(value.strip())
         if match is None:
-            raise QuerySyntaxError(f"version:{value} is not a version number (try version:2)")
+            raise QuerySyntaxError(N_("version:%(value)s is not a version number (try version:2)"),
+                                   value=value)
         return str(int(match[1]))
     if name == "type" and "/" in value:
         return file_kind(value.strip().lower())

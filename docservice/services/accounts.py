@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from docservice.db.models import Team, User
 from docservice.db.repositories import principal_of, user_by_email
 from docservice.domain import OPERATOR, Principal, Role
-from docservice.errors import AuthenticationFailed, Conflict, InvalidInput
+from docservice.errors import N_, AuthenticationFailed, Conflict, InvalidInput
 from docservice.services.context import Context
 
 _hasher = PasswordHasher()
@@ -36,10 +36,10 @@ def verify_secret(secret_hash: str, secret: str) -> bool:
 def create_team(ctx: Context, name: str) -> int:
     name = name.strip()
     if not name:
-        raise InvalidInput("a team needs a name")
+        raise InvalidInput(N_("a team needs a name"))
     with ctx.uow() as uow:
         if uow.session.scalar(select(Team).where(Team.name == name)):
-            raise Conflict(f"team {name} already exists")
+            raise Conflict(N_("team %(name)s already exists"), name=name)
         team = Team(name=name)
         uow.session.add(team)
         uow.session.flush()
@@ -52,7 +52,7 @@ def _team_named(session: Session, name: str, create: bool) -> Team:
     team = session.scalar(select(Team).where(Team.name == name))
     if team is None:
         if not create:
-            raise InvalidInput(f"no team named {name}")
+            raise InvalidInput(N_("no team named %(name)s"), name=name)
         team = Team(name=name)
         session.add(team)
     return team
@@ -63,16 +63,16 @@ def create_user(ctx: Context, email: str, role: str, *, teams: list[str] | None 
                 create_teams: bool = True) -> int:
     email = email.strip().lower()
     if not _EMAIL.match(email):
-        raise InvalidInput(f"{email!r} is not an e-mail address")
+        raise InvalidInput(N_("%(email)r is not an e-mail address"), email=email)
     try:
         role_value = Role(role)
     except ValueError as exc:
-        raise InvalidInput(f"role must be admin, editor or viewer, not {role!r}") from exc
+        raise InvalidInput(N_("role must be admin, editor or viewer, not %(role)r"), role=role) from exc
     if password is not None:
         check_new_password(password)
     with ctx.uow() as uow:
         if uow.session.scalar(select(User).where(User.email == email)):
-            raise Conflict(f"user {email} already exists")
+            raise Conflict(N_("user %(email)s already exists"), email=email)
         user = User(email=email, name=name or email.split("@")[0], role=role_value.value,
                     password_hash=hash_secret(password) if password else None)
         user.teams = [_team_named(uow.session, team, create_teams) for team in teams or []]
@@ -105,7 +105,7 @@ def principal_for(ctx: Context, email: str | None) -> Principal:
     with ctx.uow() as uow:
         user = user_by_email(uow.session, email)
         if not user.active:
-            raise AuthenticationFailed(f"account {email} is disabled")
+            raise AuthenticationFailed(N_("account %(email)s is disabled"), email=email)
         return principal_of(user)
 
 
@@ -114,13 +114,13 @@ def authenticate(ctx: Context, email: str, password: str) -> Principal:
         user = uow.session.scalar(select(User).where(User.email == email.strip().lower()))
         if user is None or not user.active or not user.password_hash or \
                 not verify_secret(user.password_hash, password):
-            raise AuthenticationFailed("wrong e-mail or password")
+            raise AuthenticationFailed(N_("wrong e-mail or password"))
         return principal_of(user)
 
 
 def check_new_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise InvalidInput(f"passwords need at least {MIN_PASSWORD} characters")
+        raise InvalidInput(N_("passwords need at least %(count)s characters"), count=MIN_PASSWORD)
 
 
 def session_stamp(password_hash: str | None) -> str:

@@ -11,7 +11,7 @@ from sqlalchemy import Select, select
 from docservice.db.models import AuditEvent, Document, utcnow
 from docservice.db.repositories import event_view
 from docservice.domain import Principal
-from docservice.errors import InvalidInput
+from docservice.errors import N_, InvalidInput
 from docservice.services.context import Context
 from docservice.views import EventView
 
@@ -43,7 +43,8 @@ def _filtered(query: Select[Any], wanted: AuditFilter) -> Select[Any]:
         query = query.where(AuditEvent.document_id == wanted.document_id)
     if wanted.action:
         if wanted.action not in ACTIONS:
-            raise InvalidInput(f"unknown action {wanted.action}; use one of {', '.join(ACTIONS)}")
+            raise InvalidInput(N_("unknown action %(action)s; use one of %(allowed)s"),
+                               action=wanted.action, allowed=", ".join(ACTIONS))
         query = query.where(AuditEvent.action == wanted.action)
     if wanted.since:
         query = query.where(AuditEvent.at >= _start_of(wanted.since))
@@ -55,7 +56,7 @@ def _filtered(query: Select[Any], wanted: AuditFilter) -> Select[Any]:
 def query_events(ctx: Context, principal: Principal, wanted: AuditFilter) -> list[EventView]:
     """Events newest first, limited to what the caller may see."""
     if not 1 <= wanted.limit <= MAX_LIMIT:
-        raise InvalidInput(f"limit must be between 1 and {MAX_LIMIT}")
+        raise InvalidInput(N_("limit must be between 1 and %(max)s"), max=MAX_LIMIT)
     query = _filtered(select(AuditEvent), wanted)
     if not principal.is_admin:
         owned = select(Document.id).where(Document.owner_id == principal.user_id)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from docservice.db.models import Customer, Document
 from docservice.db.repositories import customer_view
 from docservice.domain import CUSTOMER_STAGES, CUSTOMER_TYPES, Principal
-from docservice.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from docservice.errors import N_, Conflict, InvalidInput, NotFound, PermissionDenied
 from docservice.services.context import Context
 from docservice.services.indexing import reindex_document
 from docservice.views import CustomerView
@@ -33,27 +33,30 @@ def get_customer(ctx: Context, customer_id: int) -> CustomerView:
 def _customer(session: Session, customer_id: int) -> Customer:
     customer = session.get(Customer, customer_id)
     if customer is None:
-        raise NotFound(f"customer {customer_id} not found")
+        raise NotFound(N_("customer %(id)s not found"), id=customer_id)
     return customer
 
 
 def _require_editor(principal: Principal) -> None:
     if not principal.can_upload:
-        raise PermissionDenied("viewers cannot change customers")
+        raise PermissionDenied(N_("viewers cannot change customers"))
 
 
 def _clean(data: Mapping[str, Any]) -> dict[str, Any]:
     unknown = sorted(set(data) - set(FIELDS))
     if unknown:
-        raise InvalidInput(f"unknown customer field {unknown[0]}; use {', '.join(FIELDS)}")
+        raise InvalidInput(N_("unknown customer field %(field)s; use %(allowed)s"),
+                           field=unknown[0], allowed=", ".join(FIELDS))
     values = {key: (str(value).strip() if value is not None else None)
               for key, value in data.items()}
     if "name" in values and not values["name"]:
-        raise InvalidInput("a customer needs a name")
+        raise InvalidInput(N_("a customer needs a name"))
     if values.get("type") not in (None, *CUSTOMER_TYPES):
-        raise InvalidInput(f"customer type must be one of {', '.join(CUSTOMER_TYPES)}")
+        raise InvalidInput(N_("customer type must be one of %(allowed)s"),
+                           allowed=", ".join(CUSTOMER_TYPES))
     if values.get("stage") not in (None, *CUSTOMER_STAGES):
-        raise InvalidInput(f"buying stage must be one of {', '.join(CUSTOMER_STAGES)}")
+        raise InvalidInput(N_("buying stage must be one of %(allowed)s"),
+                           allowed=", ".join(CUSTOMER_STAGES))
     for key in ("industry", "region"):
         if key in values:
             values[key] = values[key] or None
@@ -67,14 +70,14 @@ def _check_unique(session: Session, name: str | None, customer_id: int | None) -
     clash = session.scalar(select(Customer).where(or_(
         Customer.name == name, func.lower(Customer.name) == name.lower())))
     if clash is not None and clash.id != customer_id:
-        raise Conflict(f"customer {name} already exists")
+        raise Conflict(N_("customer %(name)s already exists"), name=name)
 
 
 def create_customer(ctx: Context, principal: Principal, data: Mapping[str, Any]) -> int:
     _require_editor(principal)
     values = _clean(data)
     if not values.get("name"):
-        raise InvalidInput("a customer needs a name")
+        raise InvalidInput(N_("a customer needs a name"))
     with ctx.uow() as uow:
         _check_unique(uow.session, values["name"], None)
         customer = Customer(**{key: value for key, value in values.items() if value is not None})

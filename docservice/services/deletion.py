@@ -17,7 +17,7 @@ from docservice.db.access import writable_document
 from docservice.db.models import Document, Page, ShareLink, Version
 from docservice.db.repositories import record_event
 from docservice.domain import Principal
-from docservice.errors import StorageUnavailable
+from docservice.errors import N_, StorageUnavailable
 from docservice.services.context import Context
 
 log = logging.getLogger(__name__)
@@ -38,7 +38,7 @@ def delete_document(ctx: Context, principal: Principal, document_id: int) -> Del
     with ctx.uow() as uow:
         session = uow.session
         document = writable_document(session, principal, document_id,
-                                     denied="you may read this document but not delete it")
+                                     denied=N_("you may read this document but not delete it"))
         deleted = DeletedDocument(document_id, document.title, len(document.versions))
         blob_keys = {version.blob_key for version in document.versions}
         version_ids = [version.id for version in document.versions]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import text
 
-from docservice.errors import ServiceUnavailable
+from docservice.errors import N_, ServiceUnavailable
 from docservice.services.context import Context
 
 
@@ -39,7 +39,8 @@ def _database(ctx: Context) -> None:
         with ctx.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
     except Exception as exc:  # any driver error means the same thing here: unreachable
-        raise ServiceUnavailable(f"database unreachable: {type(exc).__name__}") from exc
+        raise ServiceUnavailable(N_("database unreachable: %(error)s"),
+                                 error=type(exc).__name__) from exc
 
 
 def health(ctx: Context) -> HealthReport:

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from docservice.db.models import AuditEvent, utcnow
 from docservice.db.repositories import record_event
 from docservice.domain import Principal, Role
-from docservice.errors import AuthenticationFailed
+from docservice.errors import N_, AuthenticationFailed
 from docservice.services import accounts
 from docservice.services.context import Context
 
@@ -51,7 +51,7 @@ def check_credentials(ctx: Context, email: str, password: str, address: str) -> 
     email = email.strip().lower()
     per_account, per_address = _recent_failures(ctx, email, address)
     if per_account >= MAX_FAILURES_PER_ACCOUNT or per_address >= MAX_FAILURES_PER_ADDRESS:
-        raise TooManyAttempts("too many failed logins; wait 15 minutes and try again")
+        raise TooManyAttempts(N_("too many failed logins; wait 15 minutes and try again"))
     try:
         principal = accounts.authenticate(ctx, email, password)
     except AuthenticationFailed:

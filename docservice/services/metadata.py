@@ -14,7 +14,7 @@ from docservice.db.access import writable_document
 from docservice.db.models import Document, Team, User
 from docservice.db.repositories import apply_meta, record_event
 from docservice.domain import DocumentMeta, Principal, Visibility
-from docservice.errors import InvalidInput, PermissionDenied
+from docservice.errors import N_, InvalidInput, PermissionDenied
 from docservice.services.context import Context
 from docservice.services.documents import validated_meta as validated
 from docservice.services.indexing import reindex_document
@@ -42,16 +42,16 @@ def _grant_token(session: Session, who: str) -> str:
     if kind in ("user", "team") and rest.isdigit():
         model: type[User] | type[Team] = User if kind == "user" else Team
         if session.get(model, int(rest)) is None:
-            raise InvalidInput(f"no {kind} with id {rest}")
+            raise InvalidInput(N_("no %(kind)s with id %(id)s"), kind=kind, id=rest)
         return who
     if "@" in who:
         user = session.scalar(select(User).where(User.email == who.lower()))
         if user is None:
-            raise InvalidInput(f"no user with e-mail {who}")
+            raise InvalidInput(N_("no user with e-mail %(email)s"), email=who)
         return f"user:{user.id}"
     team = session.scalar(select(Team).where(func.lower(Team.name) == who.lower()))
     if team is None:
-        raise InvalidInput(f"no user or team named {who!r}")
+        raise InvalidInput(N_("no user or team named %(name)r"), name=who)
     return f"team:{team.id}"
 
 
@@ -61,7 +61,8 @@ def _resolve_grants(session: Session,
     resolved: dict[str, str] = {}
     for who, permission in grants:
         if permission not in PERMISSIONS:
-            raise InvalidInput(f"permission must be read or write, not {permission!r}")
+            raise InvalidInput(N_("permission must be read or write, not %(permission)r"),
+                               permission=permission)
         resolved[_grant_token(session, who)] = permission
     return tuple(sorted(resolved.items()))
 
@@ -78,9 +79,9 @@ def _check_team(session: Session, principal: Principal, team_id: int | None) -> 
     if team_id is None:
         return
     if session.get(Team, team_id) is None:
-        raise InvalidInput(f"no team with id {team_id}")
+        raise InvalidInput(N_("no team with id %(id)s"), id=team_id)
     if not principal.is_admin and team_id not in principal.team_ids:
-        raise PermissionDenied("you can only give a document to a team you belong to")
+        raise PermissionDenied(N_("you can only give a document to a team you belong to"))
 
 
 def _changed(before: DocumentMeta, after: DocumentMeta, names: Sequence[str]) -> list[str]:
@@ -95,7 +96,8 @@ def update_metadata(ctx: Context, principal: Principal, document_id: int,
     """
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
-        raise InvalidInput(f"cannot change {unknown[0]}; editable: {', '.join(EDITABLE)}")
+        raise InvalidInput(N_("cannot change %(field)s; editable: %(editable)s"), field=unknown[0],
+                           editable=", ".join(EDITABLE))
     with ctx.uow() as uow:
         session = uow.session
         document = writable_document(session, principal, document_id)
@@ -104,7 +106,7 @@ def update_metadata(ctx: Context, principal: Principal, document_id: int,
         permission_changes = _changed(before, after, PERMISSION_FIELDS)
         if permission_changes and not (principal.is_admin or
                                        document.owner_id == principal.user_id):
-            raise PermissionDenied("only the owner or an admin can change who may read this")
+            raise PermissionDenied(N_("only the owner or an admin can change who may read this"))
         _check_team(session, principal, after.team_id if "team_id" in permission_changes
                     else None)
         changed = _changed(before, after, [f.name for f in fields(DocumentMeta)])
@@ -137,10 +139,10 @@ def _merged(session: Session, before: DocumentMeta, changes: Mapping[str, Any]) 
         if name in values and not values[name]:
             values[name] = None
     if "title" in values and not str(values["title"] or "").strip():
-        raise InvalidInput("a document needs a title")
+        raise InvalidInput(N_("a document needs a title"))
     merged = replace(before, **values)
     if merged.visibility == Visibility.CUSTOM.value and not merged.acl:
-        raise InvalidInput("custom visibility needs at least one user or team")
+        raise InvalidInput(N_("custom visibility needs at least one user or team"))
     return validated(merged)
 
 
@@ -150,7 +152,7 @@ def _team_id(raw: object) -> int | None:
     try:
         return int(str(raw))
     except ValueError as exc:
-        raise InvalidInput("team_id must be a number") from exc
+        raise InvalidInput(N_("team_id must be a number")) from exc
 
 
 def _parse_date(name: str, raw: str) -> date | None:
@@ -159,7 +161,7 @@ def _parse_date(name: str, raw: str) -> date | None:
     try:
         return date.fromisoformat(raw.strip())
     except ValueError as exc:
-        raise InvalidInput(f"{name} must be a date like 2025-12-31") from exc
+        raise InvalidInput(N_("%(name)s must be a date like 2025-12-31"), name=name) from exc
 
 
 def _audit_changes(session: Session, principal: Principal, document_id: int,

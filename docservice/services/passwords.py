@@ -7,7 +7,7 @@ from __future__ import annotations
 from docservice.db.models import User
 from docservice.db.repositories import record_event
 from docservice.domain import Principal
-from docservice.errors import AuthenticationFailed, InvalidInput, NotFound
+from docservice.errors import N_, AuthenticationFailed, InvalidInput, NotFound
 from docservice.services import accounts, logins
 from docservice.services.context import Context
 from docservice.services.users import require_admin
@@ -18,18 +18,18 @@ def change_own_password(ctx: Context, principal: Principal, current: str, new: s
     """Raises InvalidInput (mismatch, too short), AuthenticationFailed (wrong current
     password) or logins.TooManyAttempts (too many wrong ones, counted with failed logins)."""
     if principal.user_id is None:
-        raise InvalidInput("only people with an account have a password")
+        raise InvalidInput(N_("only people with an account have a password"))
     if new != repeated:
-        raise InvalidInput("the two new passwords are not the same")
+        raise InvalidInput(N_("the two new passwords are not the same"))
     accounts.check_new_password(new)
     if new == current:
-        raise InvalidInput("the new password is the same as the current one")
+        raise InvalidInput(N_("the new password is the same as the current one"))
     try:
         logins.check_credentials(ctx, principal.email, current, address)
     except logins.TooManyAttempts:
         raise
     except AuthenticationFailed as exc:
-        raise AuthenticationFailed("the current password is wrong") from exc
+        raise AuthenticationFailed(N_("the current password is wrong")) from exc
     _store(ctx, principal, principal.user_id, new, "password_change")
 
 
@@ -44,7 +44,7 @@ def _store(ctx: Context, principal: Principal, user_id: int, new: str, action: s
     with ctx.uow() as uow:
         user = uow.session.get(User, user_id)
         if user is None:
-            raise NotFound(f"user {user_id} not found")
+            raise NotFound(N_("user %(id)s not found"), id=user_id)
         user.password_hash = accounts.hash_secret(new)
         record_event(uow.session, principal, action, detail=user.email)
         uow.commit()

@@ -9,9 +9,10 @@ from __future__ import annotations
 from docservice.domain import Principal
 from docservice.domain import acl_tokens_of as acl_tokens_of
 from docservice.domain import may_read as may_read
-from docservice.errors import PermissionDenied
+from docservice.errors import N_, PermissionDenied
 
 
 def require_uploader(principal: Principal) -> None:
     if not principal.can_upload:
-        raise PermissionDenied("viewers cannot upload documents; ask an admin for editor rights")
+        raise PermissionDenied(
+            N_("viewers cannot upload documents; ask an admin for editor rights"))

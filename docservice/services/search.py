@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from docservice.db.models import AclEntry, Document, Version
 from docservice.domain import Principal, SearchHit, SearchQuery, SearchResult, Visibility
-from docservice.errors import InvalidInput
+from docservice.errors import N_, InvalidInput
 from docservice.search.plan import TIER
 from docservice.search.query import parse_query, wants_latest
 from docservice.search.ranking import RERANK_DEPTH, Candidate, rerank
@@ -37,12 +37,12 @@ SUGGESTION_SOURCES = 3  # best hits whose text "did you mean" looks at
 def search(ctx: Context, principal: Principal, raw: str, *, all_versions: bool = False,
            limit: int = 10, offset: int = 0, sort: str = "relevance") -> SearchResult:
     if not 1 <= limit <= MAX_LIMIT:
-        raise InvalidInput(f"limit must be between 1 and {MAX_LIMIT}")
+        raise InvalidInput(N_("limit must be between 1 and %(max)s"), max=MAX_LIMIT)
     if not 0 <= offset <= MAX_OFFSET:
-        raise InvalidInput(f"offset must be between 0 and {MAX_OFFSET}; narrow the search "
-                           "with filters instead of paging so deep")
+        raise InvalidInput(N_("offset must be between 0 and %(max)s; narrow the search "
+                              "with filters instead of paging so deep"), max=MAX_OFFSET)
     if sort not in SORTS:
-        raise InvalidInput("sort must be relevance or date")
+        raise InvalidInput(N_("sort must be relevance or date"))
     query = parse_query(raw, all_versions=all_versions, limit=limit, offset=offset, sort=sort)
     reranked = _reranked(query)
     asked = replace(query, limit=RERANK_DEPTH, offset=0) if reranked else query

@@ -23,7 +23,7 @@ from docservice.db.repositories import (
     version_view,
 )
 from docservice.domain import Principal, Role
-from docservice.errors import AuthenticationFailed, InvalidInput, NotFound
+from docservice.errors import N_, AuthenticationFailed, InvalidInput, NotFound
 from docservice.services.accounts import hash_secret, verify_secret
 from docservice.services.context import Context
 from docservice.services.tokens import new_secret, token_hash
@@ -35,14 +35,14 @@ SHARE_PREFIX = "sh_"
 
 class ShareNotFound(NotFound):
     def __init__(self) -> None:
-        super().__init__("this share link does not exist, has expired or was revoked")
+        super().__init__(N_("this share link does not exist, has expired or was revoked"))
 
 
 class SharePasswordRequired(AuthenticationFailed):
     code = "share_password"
 
     def __init__(self, wrong: bool) -> None:
-        super().__init__("wrong password for this share link" if wrong
+        super().__init__(N_("wrong password for this share link") if wrong
                          else "this share link is protected by a password")
         self.wrong = wrong
 
@@ -68,14 +68,15 @@ def create_share(ctx: Context, principal: Principal, document_id: int, *,
                  password: str | None = None) -> CreatedShare:
     """A new link; ``version_id`` pins one version, None follows the latest."""
     if not 1 <= expires_in_days <= MAX_DAYS:
-        raise InvalidInput(f"a share link expires after 1 to {MAX_DAYS} days")
+        raise InvalidInput(N_("a share link expires after 1 to %(days)s days"), days=MAX_DAYS)
     raw = new_secret(SHARE_PREFIX)
     with ctx.uow() as uow:
         writable_document(uow.session, principal, document_id)
         if version_id is not None:
             version = uow.session.get(Version, version_id)
             if version is None or version.document_id != document_id:
-                raise InvalidInput(f"version {version_id} is not a version of this document")
+                raise InvalidInput(N_("version %(id)s is not a version of this document"),
+                                   id=version_id)
         share = ShareLink(token_hash=token_hash(raw), document_id=document_id,
                           version_id=version_id, created_by=principal.user_id,
                           expires_at=utcnow() + timedelta(days=expires_in_days),
@@ -102,7 +103,7 @@ def revoke_share(ctx: Context, principal: Principal, share_id: int) -> int:
     with ctx.uow() as uow:
         share = uow.session.get(ShareLink, share_id)
         if share is None:
-            raise NotFound(f"share link {share_id} not found")
+            raise NotFound(N_("share link %(id)s not found"), id=share_id)
         writable_document(uow.session, principal, share.document_id)
         share.revoked_at = share.revoked_at or utcnow()
         record_event(uow.session, principal, "share_revoke", document_id=share.document_id,

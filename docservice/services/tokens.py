@@ -10,7 +10,7 @@ from sqlalchemy import select
 from docservice.db.models import ApiToken, User, utcnow
 from docservice.db.repositories import principal_of, token_view
 from docservice.domain import Principal
-from docservice.errors import AuthenticationFailed, InvalidInput, NotFound
+from docservice.errors import N_, AuthenticationFailed, InvalidInput, NotFound
 from docservice.services import accounts
 from docservice.services.context import Context
 from docservice.views import TokenView
@@ -30,7 +30,7 @@ def new_secret(prefix: str) -> str:
 def create_token(ctx: Context, principal: Principal, name: str = "") -> tuple[int, str]:
     """A new token for the caller: its id and the raw token (the only time it is seen)."""
     if principal.user_id is None:
-        raise InvalidInput("the local operator has no account to hold a token")
+        raise InvalidInput(N_("the local operator has no account to hold a token"))
     name = name.strip()[:100] or "API token"
     raw = new_secret(TOKEN_PREFIX)
     with ctx.uow() as uow:
@@ -58,7 +58,7 @@ def revoke_token(ctx: Context, principal: Principal, token_id: int) -> None:
     with ctx.uow() as uow:
         token = uow.session.get(ApiToken, token_id)
         if token is None or (token.user_id != principal.user_id and not principal.is_admin):
-            raise NotFound(f"token {token_id} not found")
+            raise NotFound(N_("token %(id)s not found"), id=token_id)
         uow.session.delete(token)
         uow.commit()
 
@@ -69,7 +69,7 @@ def principal_for_token(ctx: Context, raw: str) -> Principal:
         token = uow.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(raw)))
         user = uow.session.get(User, token.user_id) if token is not None else None
         if token is None or user is None or not user.active:
-            raise AuthenticationFailed("invalid or revoked API token")
+            raise AuthenticationFailed(N_("invalid or revoked API token"))
         token.last_used_at = utcnow()
         principal = principal_of(user)
         uow.commit()

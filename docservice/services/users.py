@@ -9,7 +9,7 @@ from sqlalchemy import select
 from docservice.db.models import Team, User
 from docservice.db.repositories import principal_of, user_view
 from docservice.domain import Principal, Role
-from docservice.errors import InvalidInput, NotFound, PermissionDenied
+from docservice.errors import N_, InvalidInput, NotFound, PermissionDenied
 from docservice.services import accounts
 from docservice.services.context import Context
 from docservice.views import Account, TeamView, UserView
@@ -19,7 +19,7 @@ LANGUAGES = ("en", "zh-CN")
 
 def require_admin(principal: Principal) -> None:
     if not principal.is_admin:
-        raise PermissionDenied("only admins manage users and teams")
+        raise PermissionDenied(N_("only admins manage users and teams"))
 
 
 def list_users(ctx: Context, principal: Principal) -> list[UserView]:
@@ -54,28 +54,28 @@ def update_user(ctx: Context, principal: Principal, user_id: int, *, role: str |
     with ctx.uow() as uow:
         user = uow.session.get(User, user_id)
         if user is None:
-            raise NotFound(f"user {user_id} not found")
+            raise NotFound(N_("user %(id)s not found"), id=user_id)
         if user.id == principal.user_id and (active is False or role not in (None, "admin")):
-            raise InvalidInput("you cannot demote or disable your own account")
+            raise InvalidInput(N_("you cannot demote or disable your own account"))
         if role is not None:
             try:
                 user.role = Role(role).value
             except ValueError as exc:
-                raise InvalidInput("role must be admin, editor or viewer") from exc
+                raise InvalidInput(N_("role must be admin, editor or viewer")) from exc
         if active is not None:
             user.active = active
         if teams is not None:
             found = list(uow.session.scalars(select(Team).where(Team.name.in_(teams))))
             missing = set(teams) - {team.name for team in found}
             if missing:
-                raise InvalidInput(f"no team named {sorted(missing)[0]}")
+                raise InvalidInput(N_("no team named %(name)s"), name=sorted(missing)[0])
             user.teams = found
         uow.commit()
 
 
 def set_language(ctx: Context, principal: Principal, language: str) -> None:
     if language not in LANGUAGES:
-        raise InvalidInput(f"language must be one of {', '.join(LANGUAGES)}")
+        raise InvalidInput(N_("language must be one of %(allowed)s"), allowed=", ".join(LANGUAGES))
     if principal.user_id is None:
         return
     with ctx.uow() as uow:

@@ -8,7 +8,7 @@ from flask import Flask, current_app, g, request
 from flask_login import LoginManager, UserMixin, current_user
 
 from docservice.domain import Principal
-from docservice.errors import AuthenticationFailed
+from docservice.errors import N_, AuthenticationFailed
 from docservice.services import tokens, users
 from docservice.services.context import Context
 from docservice.views import Account
@@ -67,7 +67,7 @@ def current_principal() -> Principal:
     if current_user.is_authenticated:
         g.principal = current_user.principal
         return g.principal
-    raise AuthenticationFailed("sign in or send an API token (Authorization: Bearer ...)")
+    raise AuthenticationFailed(N_("sign in or send an API token (Authorization: Bearer ...)"))
 
 
 def init_app(app: Flask, ctx: Context) -> None:

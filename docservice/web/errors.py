@@ -1,4 +1,8 @@
-"""Our errors and HTTP errors, mapped once: JSON for the API, a page for people."""
+"""Our errors and HTTP errors, mapped once: JSON for the API, a page for people.
+
+Messages are translated here, where they are shown. The API's ``message`` stays English
+(stable for scripts); ``localized_message`` is the same message in the caller's language
+(the account's setting, the language cookie or Accept-Language)."""
 
 from __future__ import annotations
 
@@ -8,11 +12,17 @@ from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from docservice.errors import DocserviceError
-from docservice.web.i18n import gettext
+from docservice.errors import N_, DocserviceError
+from docservice.web.i18n import error_message, gettext
 
 _CODES = {400: "invalid_input", 401: "unauthorized", 403: "forbidden", 404: "not_found",
           405: "method_not_allowed", 409: "conflict", 413: "too_large", 429: "rate_limited"}
+_TITLES = {400: N_("The request is not right"), 401: N_("Please sign in"),
+           403: N_("Not allowed"), 404: N_("Not found"), 405: N_("Not allowed"),
+           409: N_("Already exists"), 413: N_("File too large"), 429: N_("Too many attempts"),
+           503: N_("Temporarily unavailable")}
+CSRF_FAILED = N_("The form expired or came from another site; reload and try again.")
+TOO_LARGE = N_("the file is larger than the upload limit of %(limit)s MB")
 
 
 def wants_json() -> bool:
@@ -22,29 +32,31 @@ def wants_json() -> bool:
     return best == "application/json"
 
 
-def error_response(code: str, message: str, status: int) -> Any:
+def error_response(code: str, message: str, status: int, localized: str | None = None) -> Any:
+    """``message`` in English; ``localized`` the same in the UI language (default: as is)."""
+    shown = message if localized is None else localized
     if wants_json():
-        return jsonify(error={"code": code, "message": message}), status
-    return render_template("error.html", code=code, message=message, status=status), status
-
-
-def too_large_message(limit_mb: int) -> str:
-    return f"the file is larger than the upload limit of {limit_mb} MB"
+        return jsonify(error={"code": code, "message": message,
+                              "localized_message": shown}), status
+    title = gettext(_TITLES.get(status, N_("Error")))
+    return render_template("error.html", code=code, title=title, message=shown,
+                           status=status), status
 
 
 def init_app(app: Flask, upload_limit_mb: int) -> None:
     @app.errorhandler(DocserviceError)
     def on_service_error(exc: DocserviceError) -> Any:
-        return error_response(exc.code, exc.message, exc.http_status)
+        return error_response(exc.code, exc.message, exc.http_status, error_message(exc))
 
     @app.errorhandler(CSRFError)
     def on_csrf_error(exc: CSRFError) -> Any:
-        message = gettext("The form expired or came from another site; reload and try again.")
-        return error_response("csrf_failed", message, 400)
+        return error_response("csrf_failed", CSRF_FAILED, 400, gettext(CSRF_FAILED))
 
     @app.errorhandler(RequestEntityTooLarge)
     def on_too_large(exc: RequestEntityTooLarge) -> Any:
-        return error_response("too_large", too_large_message(upload_limit_mb), 413)
+        values = {"limit": upload_limit_mb}
+        return error_response("too_large", TOO_LARGE % values, 413,
+                              gettext(TOO_LARGE, **values))
 
     @app.errorhandler(HTTPException)
     def on_http_error(exc: HTTPException) -> Any:

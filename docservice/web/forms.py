@@ -12,7 +12,7 @@ from flask import Response, request
 from werkzeug.datastructures import FileStorage
 from werkzeug.routing import IntegerConverter, Map
 
-from docservice.errors import InvalidInput
+from docservice.errors import N_, InvalidInput
 from docservice.services.documents import DocumentMeta
 
 MAX_ID = 2**53  # ids beyond any row, kept inside every database's integer range
@@ -42,9 +42,9 @@ def optional_int(raw: str | None, name: str) -> int | None:
     try:
         value = int(str(raw).strip())
     except ValueError as exc:
-        raise InvalidInput(f"{name} must be a number") from exc
+        raise InvalidInput(N_("%(name)s must be a number"), name=name) from exc
     if not 0 <= value <= MAX_ID:
-        raise InvalidInput(f"{name} is out of range")
+        raise InvalidInput(N_("%(name)s is out of range"), name=name)
     return value
 
 
@@ -67,7 +67,7 @@ def optional_date(raw: str | None, name: str) -> date | None:
     try:
         return date.fromisoformat(raw.strip())
     except ValueError as exc:
-        raise InvalidInput(f"{name} must be a date like 2025-12-31") from exc
+        raise InvalidInput(N_("%(name)s must be a date like 2025-12-31"), name=name) from exc
 
 
 def _blank_to_none(raw: str | None) -> str | None:
@@ -109,7 +109,8 @@ def uploaded_file(field: str = "file") -> FileStorage:
     """The uploaded file; werkzeug spools it to disk, the blob store reads it in chunks."""
     upload = request.files.get(field)
     if upload is None or not upload.filename:
-        raise InvalidInput(f"send the file as multipart/form-data field {field!r}")
+        raise InvalidInput(N_("send the file as multipart/form-data field %(field)r"),
+                           field=field)
     return upload
 
 

@@ -1,18 +1,27 @@
-"""The UI language: a remembered choice (cookie, account) or the browser's, en or zh-CN."""
+"""The UI language (a remembered choice or the browser's, en or zh-CN) and gettext through
+Flask-Babel. Catalogues: ``docservice/translations/<locale>/LC_MESSAGES/messages.po``,
+compiled to ``.mo`` by ``make install``; ``make i18n-extract`` refreshes them from the code.
+zh-CN's catalogue sits in ``zh_Hans_CN``: Babel names the locale so, and Flask-Babel loads
+catalogues by Babel's name."""
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
 
 from flask import Flask, g, request
+from flask_babel import Babel, gettext, ngettext
 from flask_login import current_user
 
-from docservice.web.catalogue_en import EN
-from docservice.web.catalogue_zh import ZH
+from docservice.errors import DocserviceError
+from docservice.web.labels import label
 
+TRANSLATIONS = Path(__file__).resolve().parents[1] / "translations"
 LANGUAGES = {"en": "English", "zh-CN": "中文"}
 DEFAULT = "en"
 COOKIE = "lang"
+
+__all__ = ["COOKIE", "LANGUAGES", "current_language", "error_message", "gettext", "init_app",
+           "ngettext"]
 
 
 def _from_browser() -> str | None:
@@ -41,19 +50,17 @@ def current_language() -> str:
     return str(g.lang)
 
 
-def gettext(text: str, **values: Any) -> str:
-    """``text`` in the UI language; ``{name}`` placeholders are filled from ``values``."""
-    catalogue = ZH if current_language() == "zh-CN" else EN
-    message = catalogue.get(text, text)
-    return message.format(**values) if values else message
+def _locale() -> str:
+    return current_language().replace("-", "_")
 
 
-def ngettext(singular: str, plural: str, count: int, **values: Any) -> str:
-    """``singular`` or ``plural`` by ``count`` (English rules), in the UI language; both
-    are message ids and ``{count}`` is filled in. Chinese has one form: same text for both."""
-    return gettext(singular if count == 1 else plural, count=count, **values)
+def error_message(exc: DocserviceError) -> str:
+    """The error's message id with its values, in the UI language."""
+    return gettext(exc.message_id, **exc.values)
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(_=gettext, ngettext=ngettext, current_language=current_language,
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
+    Babel(app, locale_selector=_locale)
+    app.jinja_env.globals.update(label=label, current_language=current_language,
                                  LANGUAGES=LANGUAGES)

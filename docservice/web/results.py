@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from docservice.errors import InvalidInput
+from docservice.errors import N_, InvalidInput
 from docservice.services import reading
 from docservice.services import search as search_service
 from docservice.services.views import hit_view
@@ -16,7 +16,8 @@ MAX_OFFSET = 10_000  # deep paging beyond this is a crawl, not a search (and abo
 def search_payload(raw: str, *, all_versions: bool = False, limit: int = 10, offset: int = 0,
                    sort: str = "relevance") -> dict[str, Any]:
     if offset > MAX_OFFSET:
-        raise InvalidInput(f"offset must be at most {MAX_OFFSET}; narrow the search instead")
+        raise InvalidInput(N_("offset must be at most %(max)s; narrow the search instead"),
+                           max=MAX_OFFSET)
     principal = current_principal()
     ctx = app_context()
     result = search_service.search(ctx, principal, raw, all_versions=all_versions,

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import request
 
-from docservice.errors import InvalidInput
+from docservice.errors import N_, InvalidInput
 from docservice.services.context import Context
 from docservice.web.auth import app_context
 from docservice.web.forms import MAX_ID
@@ -29,7 +29,7 @@ def plain(value: object) -> Any:
 def json_body() -> dict[str, Any]:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        raise InvalidInput("send a JSON object with Content-Type: application/json")
+        raise InvalidInput(N_("send a JSON object with Content-Type: application/json"))
     return body
 
 
@@ -40,9 +40,9 @@ def int_arg(name: str, default: int) -> int:
     try:
         value = int(raw)
     except ValueError as exc:
-        raise InvalidInput(f"{name} must be a whole number") from exc
+        raise InvalidInput(N_("%(name)s must be a whole number"), name=name) from exc
     if abs(value) > MAX_ID:
-        raise InvalidInput(f"{name} is out of range")
+        raise InvalidInput(N_("%(name)s is out of range"), name=name)
     return value
 
 

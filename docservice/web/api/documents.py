@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import jsonify, request
 
-from docservice.errors import InvalidInput
+from docservice.errors import N_, InvalidInput
 from docservice.services import classify, deletion, documents, metadata, reading
 from docservice.web.api.blueprint import bp
 from docservice.web.api.common import bool_arg, ctx, int_arg, json_body, plain
@@ -50,7 +50,7 @@ def suggestion() -> Any:
     current_principal()
     filename = request.args.get("filename", "").strip()
     if not filename:
-        raise InvalidInput("send the file name as ?filename=")
+        raise InvalidInput(N_("send the file name as ?filename="))
     category, subtype, _suggested = classify.chosen_or_suggested(None, None, filename)
     return jsonify({"filename": filename, "category": category, "subtype": subtype})
 

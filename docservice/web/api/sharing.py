@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import jsonify, url_for
 
-from docservice.errors import InvalidInput
+from docservice.errors import N_, InvalidInput
 from docservice.services import shares, tokens
 from docservice.web.api.blueprint import bp
 from docservice.web.api.common import ctx, json_body, plain
@@ -18,7 +18,7 @@ def _optional_int(body: dict[str, Any], name: str, default: int | None) -> int |
     value = body.get(name, default)
     if value is not None and (not isinstance(value, int) or isinstance(value, bool)
                               or not 0 <= value <= MAX_ID):
-        raise InvalidInput(f"{name} must be a whole number")
+        raise InvalidInput(N_("%(name)s must be a whole number"), name=name)
     return value
 
 
@@ -32,7 +32,7 @@ def create_share(document_id: int) -> Any:
     body = json_body()
     password = body.get("password")
     if password is not None and not isinstance(password, str):
-        raise InvalidInput("password must be a string")
+        raise InvalidInput(N_("password must be a string"))
     created = shares.create_share(
         ctx(), current_principal(), document_id,
         version_id=_optional_int(body, "version_id", None),

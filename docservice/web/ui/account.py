@@ -7,10 +7,10 @@ from typing import Any
 from flask import flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from docservice.errors import AuthenticationFailed, InvalidInput
+from docservice.errors import N_, AuthenticationFailed, InvalidInput
 from docservice.services import logins, passwords, tokens, users
 from docservice.web.auth import WebUser
-from docservice.web.i18n import COOKIE, LANGUAGES, gettext
+from docservice.web.i18n import COOKIE, LANGUAGES, error_message, gettext
 from docservice.web.ui.blueprint import bp, ctx, principal, safe_next
 
 ONE_YEAR = 365 * 24 * 3600
@@ -29,11 +29,11 @@ def login() -> Any:
                               request.remote_addr or "unknown")
     except AuthenticationFailed as exc:
         return render_template("login.html", next=next_url, email=email,
-                               error=exc.message), exc.http_status
+                               error=error_message(exc)), exc.http_status
     account = users.account(ctx(), found.user_id or 0)
     if account is None:
         return render_template("login.html", next=next_url, email=email,
-                               error="wrong e-mail or password"), 401
+                               error=gettext("wrong e-mail or password")), 401
     session.permanent = True
     login_user(WebUser(account))
     return redirect(next_url)
@@ -51,7 +51,7 @@ def logout() -> Any:
 def language() -> Any:
     chosen = request.form.get("lang", "")
     if chosen not in LANGUAGES:
-        raise InvalidInput(f"language must be one of {', '.join(LANGUAGES)}")
+        raise InvalidInput(N_("language must be one of %(allowed)s"), allowed=", ".join(LANGUAGES))
     if current_user.is_authenticated:
         users.set_language(ctx(), principal(), chosen)
     response = make_response(redirect(safe_next(request.form.get("next"))))
@@ -91,7 +91,7 @@ def change_password() -> Any:
                                       form.get("new_password_again", ""),
                                       request.remote_addr or "unknown")
     except (InvalidInput, AuthenticationFailed) as exc:
-        return _account_page(password_error=exc.message), exc.http_status
+        return _account_page(password_error=error_message(exc)), exc.http_status
     account_view = users.account(ctx(), principal().user_id or 0)
     if account_view is not None:  # this session goes on with the new password's stamp
         login_user(WebUser(account_view))

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import redirect, render_template, request, url_for
 
+from docservice.errors import N_
 from docservice.services import auditlog, passwords, users
 from docservice.web.forms import optional_date, optional_int
 from docservice.web.ui.blueprint import attempt, bp, ctx, principal
@@ -22,7 +23,7 @@ def create_user() -> Any:
     form = request.form
     attempt(lambda: users.create_user(
         ctx(), principal(), form.get("email", ""), form.get("role", "viewer"),
-        form.getlist("teams"), form.get("password", ""), form.get("name", "")), "User created.")
+        form.getlist("teams"), form.get("password", ""), form.get("name", "")), N_("User created."))
     return redirect(url_for("ui.admin_users"))
 
 
@@ -31,7 +32,7 @@ def update_user(user_id: int) -> Any:
     form = request.form
     attempt(lambda: users.update_user(ctx(), principal(), user_id, role=form.get("role"),
                                       active=form.get("active") == "1",
-                                      teams=form.getlist("teams")), "Saved.")
+                                      teams=form.getlist("teams")), N_("Saved."))
     return redirect(url_for("ui.admin_users"))
 
 
@@ -39,14 +40,14 @@ def update_user(user_id: int) -> Any:
 def reset_password(user_id: int) -> Any:
     attempt(lambda: passwords.reset_password(ctx(), principal(), user_id,
                                              request.form.get("password", "")),
-            "Password set. That user's sessions were signed out.")
+            N_("Password set. That user's sessions were signed out."))
     return redirect(url_for("ui.admin_users"))
 
 
 @bp.post("/admin/teams")
 def create_team() -> Any:
     attempt(lambda: users.create_team(ctx(), principal(), request.form.get("name", "")),
-            "Team created.")
+            N_("Team created."))
     return redirect(url_for("ui.admin_users"))
 
 

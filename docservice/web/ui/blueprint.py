@@ -12,7 +12,7 @@ from docservice.domain import Principal
 from docservice.errors import Conflict, InvalidInput
 from docservice.services.context import Context
 from docservice.web.auth import app_context, current_principal
-from docservice.web.i18n import gettext
+from docservice.web.i18n import error_message, gettext
 
 bp = Blueprint("ui", __name__)
 PUBLIC_ENDPOINTS = {"ui.login", "ui.language", "ui.share", "ui.share_download"}
@@ -41,11 +41,12 @@ def safe_next(target: str | None, default: str = "/") -> str:
 
 
 def attempt(action: Callable[[], object], done: str) -> bool:
-    """Run a form's action; say what went wrong (bad input, a clash) or that it worked."""
+    """Run a form's action; say what went wrong (bad input, a clash) or that it worked
+    (``done``: a message id marked with ``N_``)."""
     try:
         action()
     except (InvalidInput, Conflict) as exc:
-        flash(gettext(exc.message), "error")
+        flash(error_message(exc), "error")
         return False
     flash(gettext(done), "info")
     return True

@@ -7,9 +7,9 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 
 from docservice.domain import CUSTOMER_STAGES, CUSTOMER_TYPES
-from docservice.errors import Conflict, InvalidInput
+from docservice.errors import N_, Conflict, InvalidInput
 from docservice.services import customers
-from docservice.web.i18n import gettext
+from docservice.web.i18n import error_message
 from docservice.web.ui.blueprint import attempt, bp, ctx, principal
 from docservice.web.ui.search_page import PAGE_SIZE, page_number, run_search
 
@@ -31,7 +31,7 @@ def create_customer() -> Any:
     try:
         customer_id = customers.create_customer(ctx(), principal(), _form())
     except (InvalidInput, Conflict) as exc:
-        flash(gettext(exc.message), "error")
+        flash(error_message(exc), "error")
         return redirect(url_for("ui.customer_list"))
     return redirect(url_for("ui.customer", customer_id=customer_id))
 
@@ -52,5 +52,5 @@ def customer(customer_id: int) -> Any:
 @bp.post("/customers/<id:customer_id>")
 def update_customer(customer_id: int) -> Any:
     attempt(lambda: customers.update_customer(ctx(), principal(), customer_id, _form()),
-            "Saved.")
+            N_("Saved."))
     return redirect(url_for("ui.customer", customer_id=customer_id))

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 
-from docservice.errors import InvalidInput, PermissionDenied, VersionNotFound
+from docservice.errors import N_, InvalidInput, PermissionDenied, VersionNotFound
 from docservice.services import customers, deletion, documents, metadata, reading, shares, users
 from docservice.views import DocumentDetails, VersionView
 from docservice.web.forms import changes_from_form, file_response, uploaded_file
@@ -71,7 +71,7 @@ def new_version(document_id: int) -> Any:
 def confirm_delete(document_id: int) -> Any:
     details = reading.document_details(ctx(), principal(), document_id, record_view=False)
     if not details.can_write:
-        raise PermissionDenied("you may read this document but not delete it")
+        raise PermissionDenied(N_("you may read this document but not delete it"))
     return render_template("delete_document.html", doc=details)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from flask import render_template, request
 
 from docservice.errors import InvalidInput, ServiceUnavailable
+from docservice.web.i18n import error_message
 from docservice.web.results import search_payload
 from docservice.web.ui.blueprint import bp
 
@@ -25,9 +26,9 @@ def run_search(query: str, page: int, *, sort: str, all_versions: bool,
         payload = search_payload(query, all_versions=all_versions, limit=PAGE_SIZE,
                                  offset=(page - 1) * PAGE_SIZE, sort=sort)
     except InvalidInput as exc:
-        return None, exc.message, 400
+        return None, error_message(exc), 400
     except ServiceUnavailable as exc:
-        return None, exc.message, 503
+        return None, error_message(exc), 503
     return payload, None, 200
 
 

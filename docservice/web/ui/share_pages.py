@@ -11,7 +11,7 @@ from docservice.errors import InvalidInput
 from docservice.services import shares
 from docservice.services.tokens import token_hash
 from docservice.web.forms import file_response, optional_int
-from docservice.web.i18n import gettext
+from docservice.web.i18n import error_message, gettext
 from docservice.web.ui.blueprint import bp, ctx, principal
 
 UNLOCKED = "unlocked_shares"
@@ -26,7 +26,7 @@ def create_share(document_id: int) -> Any:
             expires_in_days=optional_int(request.form.get("days"), "days") or 7,
             password=request.form.get("password") or None)
     except InvalidInput as exc:
-        flash(gettext(exc.message), "error")
+        flash(error_message(exc), "error")
     else:
         flash(url_for("ui.share", token=created.token, _external=True), "share_url")
     return redirect(url_for("ui.document", document_id=document_id, _anchor="shares"))
@@ -50,7 +50,7 @@ def share(token: str) -> Any:
         item = shares.open_share(ctx(), token, password=password, unlocked=_unlocked(token))
     except shares.SharePasswordRequired as exc:
         return render_template("share_password.html", token=token,
-                               error=exc.message if exc.wrong else None), 401
+                               error=error_message(exc) if exc.wrong else None), 401
     if password:
         session[UNLOCKED] = [*session.get(UNLOCKED, [])[-20:], token_hash(token)]
         return redirect(url_for("ui.share", token=token))

@@ -8,7 +8,7 @@ from flask import render_template
 
 from docservice.domain import SUBTYPES, Category, Visibility
 from docservice.services import customers, users
-from docservice.web.i18n import gettext
+from docservice.web.labels import label
 from docservice.web.ui.blueprint import bp, ctx
 
 
@@ -16,7 +16,7 @@ from docservice.web.ui.blueprint import bp, ctx
 def upload() -> Any:
     codes = [c.value for c in Category] + [s for c in Category for s in SUBTYPES[c]]
     return render_template("upload.html", categories=[c.value for c in Category],
-                           labels={code: gettext(code) for code in codes},
+                           labels={code: label(code) for code in codes},
                            subtypes={c.value: SUBTYPES[c] for c in Category},
                            visibilities=[v.value for v in Visibility],
                            customers=customers.list_customers(ctx()),

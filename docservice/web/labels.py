@@ -1,0 +1,55 @@
+"""Words shown for codes (categories, states, roles, facet names, audit actions, ...).
+
+Templates show a code with ``label(code)``: the code's English label, translated. A value
+that is not a code (a tag, a product, a year) is shown as it is, never looked up, so a user's
+tag can neither be translated by accident nor be marked safe HTML by Jinja's gettext.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext
+
+from docservice.errors import N_
+
+LABELS: dict[str, str] = {
+    # facet and filter names
+    "category": N_("category"), "subtype": N_("subtype"), "type": N_("file type"),
+    "tag": N_("tag"), "year": N_("year"), "customer": N_("customer"),
+    "product": N_("product"), "status": N_("status"), "version": N_("version"),
+    "industry": N_("industry"), "region": N_("region"), "stage": N_("buying stage"),
+    # categories and subtypes (the category "customer" shares the facet name's label)
+    "contract": N_("contract"), "campaign": N_("campaign"), "other": N_("other"),
+    "manual": N_("manual"), "spec": N_("spec"), "price_list": N_("price list"),
+    "draft": N_("draft"), "pending_signature": N_("pending signature"), "signed": N_("signed"),
+    "expired": N_("expired"), "research_report": N_("research report"), "plan": N_("plan"),
+    "summary": N_("summary"),
+    # ingestion and upload states
+    "stored": N_("stored"), "queued": N_("queued"), "extracting": N_("extracting"),
+    "indexed": N_("indexed"), "failed": N_("failed"), "sending": N_("sending"),
+    "duplicate": N_("duplicate"), "rejected": N_("rejected"),
+    # roles, visibility, permissions, document statuses
+    "admin": N_("admin"), "editor": N_("editor"), "viewer": N_("viewer"),
+    "visibility_private": N_("private (owner only)"), "visibility_team": N_("team"),
+    "visibility_org": N_("whole organisation"), "visibility_custom": N_("named people and teams"),
+    "read": N_("read"), "write": N_("write"), "active": N_("active"), "archived": N_("archived"),
+    # customer types and buying stages
+    "prospect": N_("prospect"), "current": N_("current"), "churned": N_("churned"),
+    "contact": N_("contact"), "intent": N_("intent"), "negotiation": N_("negotiation"),
+    "purchased": N_("purchased"),
+    # audit actions
+    "action_upload": N_("upload"), "action_new_version": N_("new version"),
+    "action_download": N_("download"), "action_view": N_("view"),
+    "action_metadata": N_("metadata change"), "action_permissions": N_("permission change"),
+    "action_share_create": N_("share link created"), "action_share_open": N_("share link opened"),
+    "action_share_download": N_("share link download"),
+    "action_share_revoke": N_("share link revoked"), "action_login": N_("sign-in"),
+    "action_login_failed": N_("failed sign-in"), "action_delete": N_("deletion"),
+    "action_password_change": N_("password change"),
+    "action_password_reset": N_("password reset by an admin"),
+}
+
+
+def label(code: object) -> str:
+    """The translated label of ``code``, or ``code`` as text when it is not a code."""
+    text = str(code)
+    return gettext(LABELS[text]) if text in LABELS else text
