@@ -20,7 +20,8 @@ def bearer(web: Web) -> dict[str, str]:
 
 def _error(response) -> dict[str, str]:  # type: ignore[no-untyped-def]
     body = response.get_json()
-    assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}, body
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message",
+                                                              "localized_message"}, body
     return dict(body["error"])
 
 

@@ -74,8 +74,9 @@ def test_files_over_the_limit_get_a_clear_413(ctx: Context) -> None:
     big = io.BytesIO(b"0" * (3 * 1024 * 1024))
     response = browser.api("POST", "/api/v1/documents", data={"file": (big, "big.txt")})
     assert response.status_code == 413
+    message = "the file is larger than the upload limit of 1 MB"
     assert response.get_json()["error"] == {
-        "code": "too_large", "message": "the file is larger than the upload limit of 1 MB"}
+        "code": "too_large", "message": message, "localized_message": message}
 
 
 def test_the_upload_page_offers_drag_and_drop_and_the_metadata_fields(alice: Browser) -> None:

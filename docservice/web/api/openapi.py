@@ -162,7 +162,9 @@ def document() -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {"title": "docservice API", "version": "1",
                  "description": "Documents, versions, search, shares. Errors are "
-                                "{\"error\": {\"code\", \"message\"}}."},
+                                "{\"error\": {\"code\", \"message\", \"localized_message\"}}: "
+                                "message in English, localized_message in the "
+                                "caller's language."},
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
         "components": {"schemas": SCHEMAS, "securitySchemes": {

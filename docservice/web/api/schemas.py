@@ -27,7 +27,8 @@ OPT_STR: Schema = {"type": ["string", "null"]}
 OPT_INT: Schema = {"type": ["integer", "null"]}
 
 SCHEMAS: dict[str, Schema] = {
-    "Error": obj({"error": obj({"code": STR, "message": STR})}),
+    "Error": obj({"error": obj({"code": STR, "message": STR, "localized_message": {
+        **STR, "description": "the message in the caller's language (Accept-Language)"}})}),
     "Hit": obj({"document_id": INT, "version_id": INT, "version": INT, "title": STR,
                 "filename": STR, "category": STR, "is_latest": BOOL, "score": {"type": "number"},
                 "snippet": STR, "page": OPT_INT},
