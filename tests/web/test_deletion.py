@@ -109,8 +109,9 @@ def test_readers_who_may_not_change_it_are_refused_clearly(web: Web, alice: Brow
     assert bob.post(f"/d/{doc}/delete").status_code == 403
     refused = bob.api("DELETE", f"/api/v1/documents/{doc}")
     assert refused.status_code == 403
+    message = "you may read this document but not delete it"
     assert refused.get_json()["error"] == {
-        "code": "forbidden", "message": "you may read this document but not delete it"}
+        "code": "forbidden", "message": message, "localized_message": message}
     assert alice.get(f"/d/{doc}").status_code == 200
 
 
