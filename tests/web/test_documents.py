@@ -77,6 +77,10 @@ def test_files_over_the_limit_get_a_clear_413(ctx: Context) -> None:
     message = "the file is larger than the upload limit of 1 MB"
     assert response.get_json()["error"] == {
         "code": "too_large", "message": message, "localized_message": message}
+    again = io.BytesIO(b"0" * (3 * 1024 * 1024))
+    chinese = browser.api("POST", "/api/v1/documents", data={"file": (again, "big.txt")},
+                          headers={"Accept-Language": "zh-CN"})
+    assert chinese.get_json()["error"]["localized_message"] == "文件超过了 1 MB 的上传上限"
 
 
 def test_the_upload_page_offers_drag_and_drop_and_the_metadata_fields(alice: Browser) -> None:

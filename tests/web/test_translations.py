@@ -3,14 +3,9 @@ and the API; English callers keep the English ``message``."""
 
 from __future__ import annotations
 
-import io
-
 from bs4 import BeautifulSoup
 
-from docservice.services import accounts
-from docservice.services.context import Context
-from docservice.web import create_app
-from tests.web.conftest import PASSWORD, Browser, Web, text_of
+from tests.web.conftest import Browser, Web, text_of
 
 MISSING = 987654
 
@@ -42,18 +37,6 @@ def test_the_api_adds_the_message_in_the_callers_language(alice: Browser) -> Non
                         headers={"Accept-Language": "zh-CN,zh;q=0.9"}).get_json()["error"]
     assert chinese == {"code": "not_found", "message": f"document {MISSING} not found",
                        "localized_message": f"未找到文档 {MISSING}"}
-
-
-def test_the_upload_limit_is_reported_in_chinese(ctx: Context) -> None:
-    ctx.settings = ctx.settings.with_overrides(max_upload_mb=1)
-    accounts.create_user(ctx, "wang@example.com", "editor", password=PASSWORD)
-    browser = Browser(create_app(ctx, {"TESTING": True}).test_client())
-    browser.login("wang@example.com")
-    big = io.BytesIO(b"0" * (3 * 1024 * 1024))
-    response = browser.api("POST", "/api/v1/documents", data={"file": (big, "big.txt")},
-                           headers={"Accept-Language": "zh-CN"})
-    assert response.status_code == 413
-    assert response.get_json()["error"]["localized_message"] == "文件超过了 1 MB 的上传上限"
 
 
 def test_a_query_mistake_with_its_value_is_explained_in_chinese(alice: Browser) -> None:
