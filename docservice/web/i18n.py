@@ -12,7 +12,7 @@ from flask import Flask, g, request
 from flask_babel import Babel, gettext, ngettext
 from flask_login import current_user
 
-from docservice.errors import DocserviceError
+from docservice.errors import N_, ConfigError, DocserviceError
 from docservice.web.labels import label
 
 TRANSLATIONS = Path(__file__).resolve().parents[1] / "translations"
@@ -59,7 +59,16 @@ def error_message(exc: DocserviceError) -> str:
     return gettext(exc.message_id, **exc.values)
 
 
+def _require_compiled_catalogues() -> None:
+    """Without its .mo a language silently falls back to English: say so at start instead."""
+    for po in sorted(TRANSLATIONS.glob("*/LC_MESSAGES/messages.po")):
+        if not po.with_suffix(".mo").exists():
+            raise ConfigError(N_("%(po)s is not compiled: run `make install` (or `pybabel "
+                                 "compile -d %(dir)s`)"), po=str(po), dir=str(TRANSLATIONS))
+
+
 def init_app(app: Flask) -> None:
+    _require_compiled_catalogues()
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     Babel(app, locale_selector=_locale)
     app.jinja_env.globals.update(label=label, current_language=current_language,

@@ -8,15 +8,18 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
+from flask import Flask
 
 import docservice.services
 import docservice.web
-from docservice.errors import DocserviceError
+from docservice.errors import ConfigError, DocserviceError
+from docservice.web import i18n
 from docservice.web.i18n import TRANSLATIONS
 
 ROOT = Path(__file__).parents[2]
@@ -143,3 +146,13 @@ def test_errors_are_raised_with_marked_message_ids() -> None:
     """``raise InvalidInput(f"...")`` would reach Chinese users in English: use
     ``InvalidInput(N_("... %(name)s ..."), name=value)``."""
     assert unmarked_raises() == []
+
+
+def test_the_web_app_refuses_to_start_with_an_uncompiled_catalogue(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = tmp_path / ZH / "LC_MESSAGES" / "messages.po"
+    source.parent.mkdir(parents=True)
+    source.write_bytes((TRANSLATIONS / ZH / "LC_MESSAGES" / "messages.po").read_bytes())
+    monkeypatch.setattr(i18n, "TRANSLATIONS", tmp_path)
+    with pytest.raises(ConfigError, match="make install"):
+        i18n.init_app(Flask(__name__))
