@@ -67,7 +67,8 @@ def create_user(ctx: Context, email: str, role: str, *, teams: list[str] | None 
     try:
         role_value = Role(role)
     except ValueError as exc:
-        raise InvalidInput(N_("role must be admin, editor or viewer, not %(role)r"), role=role) from exc
+        raise InvalidInput(N_("role must be admin, editor or viewer, not %(role)r"),
+                           role=role) from exc
     if password is not None:
         check_new_password(password)
     with ctx.uow() as uow:

@@ -50,7 +50,8 @@ def validated_meta(meta: DocumentMeta) -> DocumentMeta:
         raise InvalidInput(N_("unknown category %(category)r; use one of %(allowed)s"),
                            category=meta.category, allowed=allowed) from exc
     if meta.subtype and SUBTYPES[category] and meta.subtype not in SUBTYPES[category]:
-        raise InvalidInput(N_("subtype %(subtype)r does not belong to %(category)s; use one of %(allowed)s"),
+        raise InvalidInput(N_("subtype %(subtype)r does not belong to %(category)s; "
+                              "use one of %(allowed)s"),
                            subtype=meta.subtype, category=category.value,
                            allowed=", ".join(SUBTYPES[category]))
     try:

@@ -11,7 +11,7 @@ from docservice.errors import N_, InvalidInput, PermissionDenied, VersionNotFoun
 from docservice.services import customers, deletion, documents, metadata, reading, shares, users
 from docservice.views import DocumentDetails, VersionView
 from docservice.web.forms import changes_from_form, file_response, uploaded_file
-from docservice.web.i18n import gettext
+from docservice.web.i18n import error_message, gettext
 from docservice.web.ui.blueprint import bp, ctx, principal
 
 
@@ -46,7 +46,7 @@ def edit(document_id: int) -> Any:
     try:
         changed = metadata.update_metadata(ctx(), principal(), document_id, changes)
     except (InvalidInput, PermissionDenied) as exc:
-        flash(gettext(exc.message), "error")
+        flash(error_message(exc), "error")
     else:
         flash(gettext("Saved.") if changed else gettext("Nothing changed."), "info")
     return redirect(url_for("ui.document", document_id=document_id))
@@ -62,7 +62,7 @@ def new_version(document_id: int) -> Any:
         flash(gettext("This file is identical to the latest version; nothing was added."),
               "error")
     else:
-        flash(gettext("Version {number} uploaded; it is being indexed.",
+        flash(gettext("Version %(number)s uploaded; it is being indexed.",
                       number=outcome.version), "info")
     return redirect(url_for("ui.document", document_id=document_id))
 
@@ -78,7 +78,7 @@ def confirm_delete(document_id: int) -> Any:
 @bp.post("/d/<id:document_id>/delete")
 def delete(document_id: int) -> Any:
     deleted = deletion.delete_document(ctx(), principal(), document_id)
-    flash(gettext("“{title}” was deleted, with every version and share link.",
+    flash(gettext("“%(title)s” was deleted, with every version and share link.",
                   title=deleted.title), "info")
     return redirect(url_for("ui.search"))
 
