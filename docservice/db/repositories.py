@@ -4,6 +4,7 @@ work; reading a document goes through ``docservice.db.access``."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -70,7 +71,18 @@ def apply_meta(session: Session, document: Document, meta: DocumentMeta) -> None
     document.review_by = meta.review_by
     tags = sorted({tag.strip().lower() for tag in meta.tags if tag.strip()})
     document.tags = [DocumentTag(tag=tag) for tag in tags]
-    document.acl = [AclEntry(principal=who, permission=perm) for who, perm in meta.acl]
+    document.acl = _grants(document, meta.acl)
+
+
+def _grants(document: Document, wanted: Sequence[tuple[str, str]]) -> list[AclEntry]:
+    """The grant rows for ``wanted``: rows already there are kept (a grant deleted and
+    inserted again in one flush would clash with itself on the unique principal)."""
+    permissions = dict(wanted)
+    kept = {entry.principal: entry for entry in document.acl if entry.principal in permissions}
+    for who, entry in kept.items():
+        entry.permission = permissions[who]
+    return [kept.get(who) or AclEntry(principal=who, permission=permission)
+            for who, permission in permissions.items()]
 
 
 def grant_labels(session: Session, document: Document) -> tuple[GrantView, ...]:

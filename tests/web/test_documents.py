@@ -172,6 +172,21 @@ def test_the_owner_edits_metadata_and_permissions_and_search_follows(
     assert "metadata" in kinds and "permissions" in kinds
 
 
+def test_a_document_shared_with_named_people_can_be_edited_again(web: Web,
+                                                                alice: Browser) -> None:
+    doc_id = alice.upload("deal.txt", b"deal memo", visibility="custom",
+                          grants="carol@example.com:read, marketing:write")["document_id"]
+    edited = alice.api("PATCH", f"/api/v1/documents/{doc_id}", json={"product": "AX-200"})
+    assert edited.status_code == 200, edited.get_data(as_text=True)
+    assert edited.get_json()["product"] == "AX-200"
+    assert {(g["who"], g["permission"]) for g in edited.get_json()["grants"]} == {
+        ("carol@example.com", "read"), ("marketing", "write")}
+    regranted = alice.api("PATCH", f"/api/v1/documents/{doc_id}", json={
+        "acl": [["carol@example.com", "write"], ["marketing", "write"]]})
+    assert {(g["who"], g["permission"]) for g in regranted.get_json()["grants"]} == {
+        ("carol@example.com", "write"), ("marketing", "write")}
+
+
 def test_team_editors_edit_metadata_but_not_permissions(web: Web, alice: Browser) -> None:
     accounts.create_user(web.ctx, "dave@example.com", "editor", teams=["sales"],
                          password=PASSWORD)
