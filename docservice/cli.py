@@ -223,7 +223,7 @@ def _wait_with_progress(ctx: Context, version_ids: list[int], show: bool) -> dic
 def _report_import(ctx: Context, outcomes: list[tuple[Path, documents.UploadOutcome]],
                    rejected: list[dict[str, str]], states: dict[int, str],
                    as_json: bool) -> None:
-    reasons = {row["version_id"]: row["reason"] for row in ingestion.failures(ctx, 1_000_000)}
+    reasons = {row.version_id: row.reason for row in ingestion.failures(ctx, 1_000_000)}
     failed = list(rejected)
     rows = []
     for path, outcome in outcomes:
@@ -425,13 +425,12 @@ def status(state: State, as_json: bool) -> None:
         lines = [f"{name}: {count}" for name, count in counts.items()]
         if ocr:
             lines.append(f"warning: {ocr}")
-        lines += [f"working: {row['file']} {row['state']} {row['progress'] or ''}"
-                  for row in working]
-        lines += [f"failed: {row['file']}: {row['reason']}" for row in failed]
+        lines += [f"working: {row.file} {row.state} {row.progress or ''}" for row in working]
+        lines += [f"failed: {row.file}: {row.reason}" for row in failed]
         return "\n".join(lines)
 
-    emit({"states": counts, "in_progress": working, "failures": failed, "ocr_warning": ocr},
-         as_json, text)
+    emit({"states": counts, "in_progress": [asdict(row) for row in working],
+          "failures": [asdict(row) for row in failed], "ocr_warning": ocr}, as_json, text)
 
 
 @main.command()

@@ -93,6 +93,24 @@ class VersionState:
 
 
 @dataclass(frozen=True)
+class FailedVersion:
+    """A version whose text could not be read, and why."""
+
+    version_id: int
+    document_id: int
+    file: str
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class VersionInProgress:
+    version_id: int
+    file: str
+    state: str
+    progress: str | None
+
+
+@dataclass(frozen=True)
 class CustomerView:
     customer_id: int
     name: str

@@ -28,6 +28,7 @@ from docservice.services.context import Context
 from docservice.services.group_finisher import GroupFinisher
 from docservice.services.indexing import document_entries, years_in
 from docservice.services.version_reader import INTERNAL_FAILURE, ReadOutcome, VersionReader
+from docservice.views import FailedVersion, VersionInProgress
 
 log = logging.getLogger(__name__)
 
@@ -232,22 +233,22 @@ def state_counts(ctx: Context) -> dict[str, int]:
     return dict(counts)
 
 
-def failures(ctx: Context, limit: int = 50) -> list[dict[str, object]]:
+def failures(ctx: Context, limit: int = 50) -> list[FailedVersion]:
     with ctx.uow() as uow:
         rows = uow.session.execute(
             select(Version.id, Version.document_id, Version.filename, Version.state_reason)
             .where(Version.state == IngestState.FAILED.value).order_by(Version.id.desc())
             .limit(limit))
-        return [{"version_id": vid, "document_id": did, "file": name, "reason": reason}
+        return [FailedVersion(version_id=vid, document_id=did, file=name, reason=reason)
                 for vid, did, name, reason in rows]
 
 
-def in_progress(ctx: Context) -> list[dict[str, object]]:
+def in_progress(ctx: Context) -> list[VersionInProgress]:
     with ctx.uow() as uow:
         rows = uow.session.execute(
             select(Version.id, Version.filename, Version.state, Version.progress)
             .where(Version.state.in_(_ACTIVE)).order_by(Version.id))
-        return [{"version_id": vid, "file": name, "state": state, "progress": progress}
+        return [VersionInProgress(version_id=vid, file=name, state=state, progress=progress)
                 for vid, name, state, progress in rows]
 
 

@@ -38,7 +38,7 @@ def test_every_corpus_file_reaches_a_terminal_state(ctx: Context) -> None:
                                               DocumentMeta(visibility="org"))
     fresh = [o.version_id for o in outcomes.values() if not o.duplicate]
     states = ingestion.wait_for_versions(ctx, fresh, timeout=1800)
-    reasons = {row["version_id"]: row["reason"] for row in ingestion.failures(ctx, 10_000)}
+    reasons = {row.version_id: row.reason for row in ingestion.failures(ctx, 10_000)}
     table: dict[str, Counter[str]] = defaultdict(Counter)
     why: Counter[str] = Counter()
     for path, outcome in outcomes.items():

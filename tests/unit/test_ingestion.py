@@ -54,8 +54,8 @@ def test_unsupported_bytes_fail_with_a_plain_reason(ctx: Context) -> None:
                                DocumentMeta())
     ingestion.wait_for_versions(ctx, [outcome.version_id], 60)
     failure = ingestion.failures(ctx)[0]
-    assert failure["version_id"] == outcome.version_id
-    assert str(failure["reason"]).startswith("unsupported file type")
+    assert failure.version_id == outcome.version_id
+    assert str(failure.reason).startswith("unsupported file type")
 
 
 def _held_by(ctx: Context, version_id: int, holder: str, minutes_ago: float = 0) -> None:
@@ -89,7 +89,7 @@ def test_a_version_another_live_worker_is_reading_is_not_read_twice(ctx: Context
     _held_by(ctx, outcome.version_id, live_elsewhere)
     assert ingestion.requeue_unfinished(ctx) == 0
     ingestion.ingest_version(ctx, outcome.version_id)  # a duplicate job does nothing
-    assert ingestion.in_progress(ctx)[0]["state"] == "extracting"
+    assert ingestion.in_progress(ctx)[0].state == "extracting"
     _held_by(ctx, outcome.version_id, "another-host:4242:0123abcd")
     assert ingestion.requeue_unfinished(ctx) == 0
 
@@ -180,7 +180,7 @@ def test_a_damaged_file_fails_alone_and_its_batch_mates_are_searchable(
     ingestion.ingest_versions(batch_ctx, [prices, damaged, summary])
     states = ingestion.wait_for_versions(batch_ctx, [prices, damaged, summary], 0)
     assert states == {prices: "indexed", damaged: "failed", summary: "indexed"}
-    assert ingestion.failures(batch_ctx)[0]["reason"] == (
+    assert ingestion.failures(batch_ctx)[0].reason == (
         "the file is damaged or incomplete (not a valid PDF)")
     assert [hit.version_id for hit in search_service.search(
         batch_ctx, OPERATOR, "X200 price list").hits] == [prices]
@@ -207,7 +207,7 @@ def test_a_batch_the_index_refused_is_not_marked_indexed(batch_ctx: Context) -> 
     real_index, batch_ctx.index = batch_ctx.index, _IndexDown(batch_ctx)  # type: ignore
     with pytest.raises(SearchUnavailable):
         ingestion.ingest_versions(batch_ctx, [first, second])
-    assert {item["version_id"]: (item["state"], item["progress"]) for item in
+    assert {item.version_id: (item.state, item.progress) for item in
             ingestion.in_progress(batch_ctx)} == {first: ("queued", None),
                                                   second: ("queued", None)}
     batch_ctx.index = real_index
@@ -246,5 +246,5 @@ def test_a_version_whose_stored_file_is_gone_fails_and_the_batch_goes_on(
         ingestion.ingest_versions(batch_ctx, [lost, kept])
     assert ingestion.wait_for_versions(batch_ctx, [lost, kept], 0) == {
         lost: "failed", kept: "indexed"}
-    assert ingestion.failures(batch_ctx)[0]["reason"] == ingestion.INTERNAL_FAILURE
+    assert ingestion.failures(batch_ctx)[0].reason == ingestion.INTERNAL_FAILURE
     assert search_service.search(batch_ctx, OPERATOR, "pricing sheet").total == 1

@@ -26,7 +26,6 @@ NOT_YET_TYPED = {
     # job's own unit of work and move to a repository with it.
     "claims.claim", "claims.renew", "claims.release_stale",
     "classify.refine_categories",
-    "ingestion.failures", "ingestion.in_progress",
     # index entries are built inside the unit of work of the job or the search that needs
     # them (outbox and search use case work, issue 11).
     "indexing.page_texts", "indexing.pages_of", "indexing.entry_for",
