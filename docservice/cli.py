@@ -112,8 +112,12 @@ pass_state = click.make_pass_decorator(State)
 @pass_state
 @handled
 def init(state: State, as_json: bool) -> None:
-    """Create the data directory, the database schema and the search index."""
+    """Create the data directory, the database schema and the search index.
+
+    Fails (exit 1) when the search engine cannot create the index, where a starting server
+    only warns: a one-shot init job must not report success without it."""
     ctx = state.ctx
+    ctx.index.ensure()
     emit({"data_dir": str(ctx.settings.data_dir.resolve()), "ok": True}, as_json,
          f"initialised {ctx.settings.data_dir.resolve()}")
 
