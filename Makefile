@@ -44,8 +44,9 @@ lint: install
 	$(BIN)/ruff check docservice workers tests bench
 	$(BIN)/mypy
 
+# What needs no server, browser or corpus, nor much time (markers: see tests/markers.py).
 test-fast: install
-	$(BIN)/pytest -q -m "not services" $(PYTEST_ARGS)
+	$(BIN)/pytest -q -m "not services and not browser and not corpus and not slow" $(PYTEST_ARGS)
 
 # Starts PostgreSQL, Redis, Elasticsearch and the S3 server, runs every suite, stops them again.
 test: install system-packages lint

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,12 +11,37 @@ import pytest
 from docservice.bootstrap import bootstrap
 from docservice.config import Settings, load_settings
 from docservice.services.context import Context
+from tests.markers import check_collected, running
+
+pytest_plugins = ["pytester"]  # tests/unit/test_markers.py runs pytest on small test files
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    check_collected(items)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Iterator[object]:
+    with running(item):
+        return (yield)
 
 
 def embedded_settings(data_dir: Path, **overrides: object) -> Settings:
     base: dict[str, object] = {"data_dir": data_dir, "workers": 2, "extract_timeout_s": 120}
     base.update(overrides)
     return load_settings(environ={}, **base)
+
+
+@pytest.fixture
+def corpus() -> Path:
+    """The shared third-party corpus's files (``$DOCSERVICE_CORPUS/dev``); fails, never skips,
+    when it is missing."""
+    root = os.environ.get("DOCSERVICE_CORPUS")
+    assert root, "DOCSERVICE_CORPUS is not set: point it at ../shared/corpus"
+    path = Path(root) / "dev"
+    assert path.is_dir(), f"corpus folder {path} is missing"
+    return path
 
 
 @pytest.fixture

@@ -20,13 +20,20 @@ from typing import Any
 import pytest
 
 from docservice.storage.base import BlobStore
+from tests.markers import require_marker
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@cache
 def service_env() -> dict[str, str]:
-    """The DOCSERVICE_* lines printed by deploy/local/services-env.sh."""
+    """The DOCSERVICE_* lines printed by deploy/local/services-env.sh: the one way tests reach
+    the servers, so a test doing so without the ``services`` marker fails here."""
+    require_marker("services", "the test servers")
+    return _printed_service_env()
+
+
+@cache
+def _printed_service_env() -> dict[str, str]:
     output = subprocess.run(["bash", str(ROOT / "deploy/local/services-env.sh")], check=True,
                             capture_output=True, text=True).stdout
     env = {}

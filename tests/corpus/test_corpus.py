@@ -6,7 +6,6 @@ skips, when the corpus is missing.
 
 from __future__ import annotations
 
-import os
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -20,16 +19,8 @@ from docservice.services.documents import DocumentMeta
 pytestmark = pytest.mark.corpus
 
 
-def corpus_dir() -> Path:
-    root = os.environ.get("DOCSERVICE_CORPUS")
-    assert root, "DOCSERVICE_CORPUS is not set: point it at ../shared/corpus"
-    path = Path(root) / "dev"
-    assert path.is_dir(), f"corpus folder {path} is missing"
-    return path
-
-
-def test_every_corpus_file_reaches_a_terminal_state(ctx: Context) -> None:
-    files = sorted(p for p in corpus_dir().iterdir() if p.is_file())
+def test_every_corpus_file_reaches_a_terminal_state(ctx: Context, corpus: Path) -> None:
+    files = sorted(p for p in corpus.iterdir() if p.is_file())
     assert len(files) > 100
     outcomes = {}
     for path in files:

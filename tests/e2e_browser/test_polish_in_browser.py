@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.e2e_browser.conftest import PASSWORD, Site, log_in, open_page, screenshot
 from tests.e2e_browser.test_stories_in_browser import _upload
+
+pytestmark = pytest.mark.browser
 
 
 def test_deleting_a_document_asks_first_then_it_is_gone(site: Site, chromium: Browser,

@@ -6,11 +6,14 @@ import base64
 import re
 from pathlib import Path
 
+import pytest
 from PIL import Image, ImageDraw, ImageFont
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e_browser.conftest import ALL_DONE, Site, log_in, open_page, screenshot
 from tests.factories import pdf_bytes, price_list_rows, write_docx, write_xlsx
+
+pytestmark = pytest.mark.browser
 
 DROP = """([files]) => {
   const data = new DataTransfer();

@@ -6,11 +6,14 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Browser, expect
 
 from docservice.services import accounts, documents, ingestion
 from docservice.services.documents import DocumentMeta
 from tests.e2e_browser.conftest import ALL_DONE, Site, log_in, open_page, screenshot
+
+pytestmark = pytest.mark.browser
 
 
 def _add(site: Site, filename: str, text: str, **meta: str) -> int:

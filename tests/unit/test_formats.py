@@ -7,7 +7,6 @@ corpus (DOCSERVICE_CORPUS) in the corpus-marked tests at the end.
 
 from __future__ import annotations
 
-import os
 import zipfile
 from datetime import datetime
 from email.message import EmailMessage
@@ -277,31 +276,29 @@ def test_zip_members_are_read_with_their_names(tmp_path: Path) -> None:
 # --- formats without a writer: the shared corpus -------------------------------------------
 
 
-def corpus_file(name: str) -> Path:
-    root = os.environ.get("DOCSERVICE_CORPUS")
-    assert root, "DOCSERVICE_CORPUS is not set: point it at ../shared/corpus"
-    path = Path(root) / "dev" / name
+def corpus_file(corpus: Path, name: str) -> Path:
+    path = corpus / name
     assert path.is_file(), f"{path} is missing"
     return path
 
 
 @pytest.mark.corpus
-def test_legacy_word_document() -> None:
-    result = read(corpus_file("unst__fake.doc"))
+def test_legacy_word_document(corpus: Path) -> None:
+    result = read(corpus_file(corpus, "unst__fake.doc"))
     assert result.pages == ["Lorem ipsum dolor sit amet."]
     assert result.author == "Mr. Miagi"
 
 
 @pytest.mark.corpus
-def test_legacy_powerpoint_slides_match_the_pptx_twin() -> None:
-    old = read(corpus_file("unst__fake-power-point.ppt")).pages
+def test_legacy_powerpoint_slides_match_the_pptx_twin(corpus: Path) -> None:
+    old = read(corpus_file(corpus, "unst__fake-power-point.ppt")).pages
     assert "Adding a Bullet Slide" in old[0]
     assert "Here is some text in a text box!" in "\n".join(old)
 
 
 @pytest.mark.corpus
-def test_outlook_message_with_attachment() -> None:
-    result = read(corpus_file("unst__fake-email-attachment.msg"))
+def test_outlook_message_with_attachment(corpus: Path) -> None:
+    result = read(corpus_file(corpus, "unst__fake-email-attachment.msg"))
     assert result.pages[0].startswith("Subject: Fake email with attachment")
     assert "Here's the attachments!" in result.pages[0]
     assert result.pages[1].startswith("Attachment: fake-attachment.txt")
