@@ -69,6 +69,7 @@ def _init_at_once(environ: dict[str, str], barrier: Path) -> list[subprocess.Com
         stop_processes(procs)
 
 
+@pytest.mark.slow  # starts several docservice processes
 @pytest.mark.parametrize("tier", ["sqlite", pytest.param("postgresql",
                                                           marks=pytest.mark.services)])
 def test_processes_started_at_once_on_an_empty_database_all_start(tier: str,

@@ -152,6 +152,7 @@ def _search(browser: Browser, server: str, query: str) -> Answer:
     return browser.get(f"{server}/api/v1/search?" + urllib.parse.urlencode({"q": query}))
 
 
+@pytest.mark.slow  # starts several docservice processes
 def test_two_processes_serve_one_product(two_servers: tuple[str, str]) -> None:
     server_a, server_b = two_servers
     alice = Browser()

@@ -14,6 +14,8 @@ import pytest
 from bench import ingest, search, upload
 from bench.report import LATEST_KEYS, BenchResult, publish, targets
 
+pytestmark = pytest.mark.slow  # three benchmarks end to end, a minute and more
+
 
 @pytest.fixture(scope="module")
 def results() -> list[BenchResult]:

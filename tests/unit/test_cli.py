@@ -111,6 +111,7 @@ def test_errors_are_one_clear_line(run) -> None:  # type: ignore[no-untyped-def]
     assert bad.exit_code == 1 and "DOCSERVICE_WORKERS" in bad.output
 
 
+@pytest.mark.slow  # starts several docservice processes
 def test_two_processes_import_into_one_data_dir_at_once(tmp_path: Path) -> None:
     """The index has one writer at a time; two CLI processes must both get through."""
     env = {**os.environ, "DOCSERVICE_DATA_DIR": str(tmp_path / "data")}

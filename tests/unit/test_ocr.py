@@ -79,6 +79,7 @@ def contract_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return image_only_pdf(tmp_path_factory.mktemp("scans") / "signed-contract.pdf", pages)
 
 
+@pytest.mark.slow  # tesseract over whole pages
 def test_scanned_contract_pdf_is_read_page_by_page_with_progress(contract_pdf: Path) -> None:
     reports: list[tuple[int, int]] = []
     pages = read_isolated(contract_pdf, progress=lambda done, total: reports.append((done, total)))
@@ -97,6 +98,7 @@ def test_scanned_chinese_and_english_image_with_seal_and_signature(tmp_path: Pat
     assert_found(page, "上海示例科技有限公司", "付款方式", "SERVICE AGREEMENT", "Globex")
 
 
+@pytest.mark.slow  # tesseract over whole pages
 @pytest.mark.parametrize(("turn", "name"), [(180, "upside-down"), (90, "sideways")])
 def test_pages_scanned_the_wrong_way_round_are_read(tmp_path: Path, turn: int, name: str) -> None:
     page = scanned_page(ENGLISH_CONTRACT, angle=2.0, seed=5, seal=False)
@@ -106,6 +108,7 @@ def test_pages_scanned_the_wrong_way_round_are_read(tmp_path: Path, turn: int, n
     assert_found(text, "SERVICE AGREEMENT", "Globex Trading", "X200 controller")
 
 
+@pytest.mark.slow  # tesseract over whole pages
 def test_multi_page_tiff_keeps_page_numbers(tmp_path: Path) -> None:
     first = scanned_page(ENGLISH_CONTRACT, seed=6, seal=False)
     second = scanned_page(CHINESE_CONTRACT, seed=7, angle=-3.0)
@@ -148,6 +151,7 @@ def test_pages_with_a_text_layer_are_not_ocrd(
     assert extract(path, "application/pdf").pages == ["Price list 2024: the X200 costs 1200 USD"]
 
 
+@pytest.mark.slow  # tesseract over whole pages
 def test_text_and_scanned_pages_in_one_pdf(tmp_path: Path) -> None:
     scan = tmp_path / "scan.png"
     scanned_page(CHINESE_CONTRACT, seed=8).save(scan)
@@ -187,6 +191,7 @@ def test_missing_tesseract_is_the_same_as_ocr_off(
     assert extract(scanned_pdf, "application/pdf").pages == [""]
 
 
+@pytest.mark.slow  # tesseract over whole pages
 def test_missing_language_pack_falls_back_to_the_installed_ones(tmp_path: Path) -> None:
     image = tmp_path / "scan.png"
     scanned_page(ENGLISH_CONTRACT, seal=False).save(image)
@@ -212,6 +217,7 @@ def test_options_follow_the_settings_and_problems_are_named(
     )
 
 
+@pytest.mark.slow  # tesseract over whole pages
 def test_skew_is_measured() -> None:
     for angle in (-4.0, 2.5, 5.0):
         page = ink_channel(scanned_page(ENGLISH_CONTRACT + CHINESE_CONTRACT, angle=angle))

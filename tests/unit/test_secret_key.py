@@ -36,6 +36,7 @@ def _keys_of_simultaneous_starts(data_dir: Path) -> set[str]:
     return found
 
 
+@pytest.mark.slow  # starts several docservice processes
 def test_servers_started_at_once_share_one_secret_key(tmp_path: Path) -> None:
     for round_number in range(ROUNDS):
         data_dir = tmp_path / f"round-{round_number}"
