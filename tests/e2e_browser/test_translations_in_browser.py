@@ -3,9 +3,12 @@ error that carries a value in Chinese; the screenshots are kept in test-output/s
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.e2e_browser.conftest import ALL_DONE, Site, log_in, open_page, screenshot
+
+pytestmark = pytest.mark.browser
 
 
 def test_a_chinese_browser_reads_results_labels_and_errors_in_chinese(
