@@ -40,7 +40,7 @@ from docservice.services import search as search_service
 from docservice.services.context import Context
 from docservice.services.indexing import rebuild_index
 
-ADAPTER = "docservice.search.elastic_index"
+ADAPTER = "docservice.search.elastic"
 ENV_SCRIPT = Path(__file__).resolve().parents[1] / "deploy" / "local" / "services-env.sh"
 SERVICE = "scale-out service layer, viewer (ACL)"
 RAW = "raw OpenSearch/Elasticsearch (same requests)"

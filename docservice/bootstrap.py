@@ -10,7 +10,8 @@ from docservice.db.migrate import upgrade
 from docservice.errors import ServiceUnavailable
 from docservice.queue.base import JobQueue, JobRunner
 from docservice.search.base import SearchIndex
-from docservice.services.context import Context
+from docservice.search.synonyms import SynonymFile
+from docservice.services.context import Closeable, Context
 from docservice.services.ingestion import requeue_unfinished, run_job
 from docservice.storage.base import BlobStore
 
@@ -33,20 +34,25 @@ def blob_store(settings: Settings) -> BlobStore:
     return LocalBlobStore(settings.blob_dir)
 
 
-def search_index(settings: Settings) -> SearchIndex:
+def search_index(settings: Settings, resources: list[Closeable]) -> SearchIndex:
+    """The configured engine's adapter; what it holds open goes to ``resources``."""
     if settings.search_backend in ("elasticsearch", "opensearch"):
-        from docservice.search.elastic_index import (
-            ElasticIndex,
-            ElasticsearchClient,
-            OpenSearchClient,
-        )
+        from docservice.search.elastic import ElasticIndex, ElasticsearchClient, OpenSearchClient
 
         client = (OpenSearchClient if settings.search_backend == "opensearch"
                   else ElasticsearchClient)(settings.elasticsearch_url)
         return ElasticIndex(client, prefix=settings.index_prefix)
-    from docservice.search.tantivy_index import TantivyIndex
+    from docservice.search.tantivy import FacetThreads, TantivyIndex
 
-    return TantivyIndex(settings.index_dir)
+    facet_threads = FacetThreads()
+    resources.append(facet_threads)
+    return TantivyIndex(settings.index_dir, facet_threads=facet_threads)
+
+
+def synonyms(settings: Settings, resources: list[Closeable]) -> None:
+    """Search with the admin's synonym file when ``DOCSERVICE_SYNONYMS_FILE`` names one."""
+    if settings.synonyms_file is not None:
+        resources.append(SynonymFile(settings.synonyms_file).open())
 
 
 def job_queue(settings: Settings, runner: JobRunner) -> JobQueue:
@@ -63,11 +69,14 @@ def bootstrap(settings: Settings, *, migrate: bool = True) -> Context:
     """Connect every port, apply migrations and make sure the index exists."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     settings = ensure_secret_key(settings)
+    resources: list[Closeable] = []
+    synonyms(settings, resources)  # first: a bad synonym file stops the start at once
     engine = make_engine(settings.resolved_database_url)
     if migrate:
         upgrade(engine)
     ctx = Context(settings=settings, engine=engine, session_factory=make_session_factory(engine),
-                  blobs=blob_store(settings), index=search_index(settings))
+                  blobs=blob_store(settings), index=search_index(settings, resources),
+                  resources=resources)
     ctx.queue = job_queue(settings, lambda job, item_ids: run_job(ctx, job, item_ids))
     try:
         ctx.index.ensure()

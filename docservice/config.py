@@ -53,6 +53,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     log_level: str = "INFO"
+    synonyms_file: Path | None = None  # an admin's synonym file instead of the shipped one
 
     @property
     def blob_dir(self) -> Path:
@@ -122,6 +123,7 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "host": str,
     "port": _parse_positive_int,
     "log_level": _choice({"debug", "info", "warning", "error"}),
+    "synonyms_file": Path,
 }
 
 

@@ -1,9 +1,10 @@
 """The sales synonym file: groups of words and phrases that find each other.
 
 One group per line, comma separated (also ，and 、), ``#`` starts a comment. The file shipped
-with the product is ``synonyms.txt`` here; ``use_synonym_file`` points at an admin's copy
-(e.g. in the data directory), which replaces it while it exists. Either is read again when
-its modification time or size changes, so an edit applies to the next search, no restart.
+with the product is ``synonyms.txt`` here; an admin's copy named by the setting
+``DOCSERVICE_SYNONYMS_FILE`` replaces it: bootstrap makes a :class:`SynonymFile` of it, which
+is in use until ``Context.close``. Either file is read again when its modification time or
+size changes, so an edit applies to the next search, no restart.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from docservice.errors import ConfigError
 from docservice.search.analysis import analyze, has_cjk, normalize, to_simplified
 
 SYNONYMS_FILE = Path(__file__).with_name("synonyms.txt")
@@ -30,12 +32,28 @@ class SynonymTable:
     words: frozenset[str] = frozenset()  # the Latin words of the members, as written
 
 
-def use_synonym_file(path: Path | None) -> None:
-    """Read synonyms from ``path`` (an admin's copy, e.g. in the data directory) instead of the
-    file shipped with the product; None goes back to the shipped file. A missing file counts as
-    the shipped one, so an admin may create it at any time."""
-    global _admin_file
-    _admin_file = path
+class SynonymFile:
+    """An admin's synonym file, searched with instead of the shipped one from ``open`` until
+    ``close``. It must be readable when opened (``variable`` names the setting in the error);
+    should it vanish later, the shipped file applies until it is back."""
+
+    def __init__(self, path: Path, *, variable: str = "DOCSERVICE_SYNONYMS_FILE") -> None:
+        try:
+            path.read_text(encoding="utf-8")
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"{variable}={str(path)!r}: cannot read the synonym file: {exc}"
+                              ) from exc
+        self.path = path
+
+    def open(self) -> SynonymFile:
+        global _admin_file
+        _admin_file = self.path
+        return self
+
+    def close(self) -> None:
+        global _admin_file
+        if _admin_file == self.path:
+            _admin_file = None
 
 
 def synonym_table(path: Path | None = None) -> SynonymTable:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -14,6 +15,10 @@ from docservice.search.base import SearchIndex
 from docservice.storage.base import BlobStore
 
 
+class Closeable(Protocol):
+    def close(self) -> None: ...
+
+
 @dataclass
 class Context:
     settings: Settings
@@ -22,6 +27,7 @@ class Context:
     blobs: BlobStore
     index: SearchIndex
     queue: JobQueue = field(init=False)
+    resources: list[Closeable] = field(default_factory=list)  # made by bootstrap, closed here
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory)
@@ -29,4 +35,6 @@ class Context:
     def close(self) -> None:
         if hasattr(self, "queue"):
             self.queue.stop()
+        while self.resources:
+            self.resources.pop().close()
         self.engine.dispose()

@@ -27,7 +27,7 @@ from docservice.search.query import parse_query
 from tests.services import scale_out, service_env
 
 if TYPE_CHECKING:
-    from docservice.search.elastic_index import OpenSearchClient
+    from docservice.search.elastic import OpenSearchClient
 
 ROOT = Path(__file__).resolve().parents[2]
 ADAPTERS = ["tantivy", scale_out("opensearch")]
@@ -37,11 +37,11 @@ ORG = ["org"]
 def make_search_index(name: str, location: Path) -> SearchIndex:
     """The adapter ``name`` on storage derived from ``location`` (also used by subprocesses)."""
     if name == "tantivy":
-        from docservice.search.tantivy_index import TantivyIndex
+        from docservice.search.tantivy import TantivyIndex
 
         return TantivyIndex(location)
     if name == "opensearch":
-        from docservice.search.elastic_index import ElasticIndex
+        from docservice.search.elastic import ElasticIndex
 
         return ElasticIndex(opensearch_client(), prefix=index_prefix(location))
     raise ValueError(f"unknown search adapter {name}")
@@ -55,7 +55,7 @@ def drop_search_index(name: str, location: Path) -> None:
 
 
 def opensearch_client() -> OpenSearchClient:
-    from docservice.search.elastic_index import OpenSearchClient
+    from docservice.search.elastic import OpenSearchClient
 
     return OpenSearchClient(service_env()["DOCSERVICE_ELASTICSEARCH_URL"])
 
@@ -502,7 +502,7 @@ def hold_writer(location: Path, seconds: float) -> subprocess.Popen[str]:
 
 
 def test_tantivy_waits_for_a_writer_in_another_process(tmp_path: Path) -> None:
-    from docservice.search.tantivy_index import TantivyIndex
+    from docservice.search.tantivy import TantivyIndex
 
     index = TantivyIndex(tmp_path / "index", lock_timeout=20)
     index.ensure()
@@ -513,7 +513,7 @@ def test_tantivy_waits_for_a_writer_in_another_process(tmp_path: Path) -> None:
 
 
 def test_tantivy_reports_busy_when_another_process_keeps_the_writer(tmp_path: Path) -> None:
-    from docservice.search.tantivy_index import TantivyIndex
+    from docservice.search.tantivy import TantivyIndex
 
     index = TantivyIndex(tmp_path / "index", lock_timeout=0.3)
     index.ensure()
@@ -529,7 +529,7 @@ def test_tantivy_reports_busy_when_another_process_keeps_the_writer(tmp_path: Pa
 
 
 def test_tantivy_rebuild_repairs_an_index_whose_files_are_gone(tmp_path: Path) -> None:
-    from docservice.search.tantivy_index import TantivyIndex
+    from docservice.search.tantivy import TantivyIndex
 
     index = TantivyIndex(tmp_path / "index")
     index.ensure()
@@ -547,9 +547,9 @@ def test_tantivy_rebuild_repairs_an_index_whose_files_are_gone(tmp_path: Path) -
 @pytest.mark.services
 def test_elastic_keeps_what_is_written_while_a_rebuild_runs(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from docservice.search import elastic_index
+    from docservice.search.elastic import documents
 
-    monkeypatch.setattr(elastic_index, "BULK_DOCS", 1)  # entries reach the new index one by one
+    monkeypatch.setattr(documents, "BULK_DOCS", 1)  # entries reach the new index one by one
     index = make_search_index("opensearch", tmp_path / "index")
     try:
         index.ensure()
@@ -577,16 +577,16 @@ def test_elastic_keeps_what_is_written_while_a_rebuild_runs(
 @pytest.mark.services
 def test_elastic_asks_for_a_reindex_of_an_older_layout_and_reindex_mends_it(
         tmp_path: Path) -> None:
-    from docservice.search import elastic_index
+    from docservice.search.elastic import ElasticIndex, lifecycle
 
     index = make_search_index("opensearch", tmp_path / "index")
-    assert isinstance(index, elastic_index.ElasticIndex)
+    assert isinstance(index, ElasticIndex)
     try:  # what an older release left: a v1 index (no pair fields) behind the alias
-        body = json.loads(elastic_index.MAPPING_FILE.read_text(encoding="utf-8"))
+        body = json.loads(lifecycle.MAPPING_FILE.read_text(encoding="utf-8"))
         properties = body["mappings"]["properties"]
         for name in [name for name in properties if name.endswith("_pairs")]:
             del properties[name]
-        old = index._new_name().replace(f"-{elastic_index.MAPPING_VERSION}-", "-v1-")
+        old = index.layout.new_name().replace(f"-{lifecycle.MAPPING_VERSION}-", "-v1-")
         index.client.create_index(old, {**body, "aliases": {index.alias: {}}})
         for call in (index.ensure, index.check):
             with pytest.raises(SearchUnavailable, match=r"v1 layout .* `docservice reindex`"):
@@ -601,10 +601,10 @@ def test_elastic_asks_for_a_reindex_of_an_older_layout_and_reindex_mends_it(
 
 @pytest.mark.parametrize("engine", ["ElasticsearchClient", "OpenSearchClient"])
 def test_a_dead_engine_is_reported_as_search_unavailable(engine: str) -> None:
-    from docservice.search import elastic_index
+    from docservice.search import elastic
 
-    client = getattr(elastic_index, engine)("http://127.0.0.1:1", timeout=2)
-    index = elastic_index.ElasticIndex(client, prefix="nowhere")
+    client = getattr(elastic, engine)("http://127.0.0.1:1", timeout=2)
+    index = elastic.ElasticIndex(client, prefix="nowhere")
     calls = [index.ensure, index.check, index.count, lambda: index.index([entry("Router")]),
              lambda: index.delete_document(1), lambda: index.rebuild([entry("Router")]),
              lambda: find(index, "router")]

@@ -18,9 +18,9 @@ import pytest
 
 from docservice.domain import IndexEntry, SearchResult
 from docservice.search.base import SearchIndex
-from docservice.search.elastic_index import ElasticIndex, OpenSearchClient
+from docservice.search.elastic import ElasticIndex, OpenSearchClient
 from docservice.search.query import parse_query
-from docservice.search.tantivy_index import TantivyIndex
+from docservice.search.tantivy import TantivyIndex
 from tests.services import service_env
 
 pytestmark = pytest.mark.services

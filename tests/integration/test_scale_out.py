@@ -65,7 +65,8 @@ def test_search_down_uploads_still_queue_and_finish_when_it_is_back(tmp_path: Pa
     assert (version.state, version.reason) == ("queued", "waiting for the search index")
     # The engine comes back (here: the address is corrected) and a worker starts again.
     ctx.index = search_index(load_settings(environ={**environ,
-                                                    "DOCSERVICE_ELASTICSEARCH_URL": live_url}))
+                                                    "DOCSERVICE_ELASTICSEARCH_URL": live_url}),
+                             ctx.resources)
     ctx.index.ensure()
     assert ingestion.requeue_unfinished(ctx) == 1
     states = ingestion.wait_for_versions(ctx, [outcome.version_id], timeout=60)

@@ -13,14 +13,17 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
+from docservice.bootstrap import bootstrap
+from docservice.config import load_settings
 from docservice.db.models import Version
 from docservice.domain import Principal, SearchResult
-from docservice.search.synonyms import use_synonym_file
+from docservice.errors import ConfigError
 from docservice.services import accounts, documents, ingestion
 from docservice.services import search as search_service
 from docservice.services.context import Context
 from docservice.services.documents import DocumentMeta
 from docservice.services.indexing import reindex_document
+from tests.conftest import embedded_settings
 
 
 class Library:
@@ -155,15 +158,62 @@ def test_a_suggestion_never_comes_from_a_document_the_caller_cannot_read(
 # -- synonyms an admin edits ------------------------------------------------------------
 
 @pytest.fixture
-def admin_synonyms(tmp_path: Path) -> Iterator[Path]:
+def admin_synonyms(tmp_path: Path) -> Path:
+    path = tmp_path / "admin-synonyms.txt"
+    path.write_text("# the sales team's own words\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def admin_library(tmp_path: Path, admin_synonyms: Path) -> Iterator[Library]:
+    """A library whose installation names the admin's file by DOCSERVICE_SYNONYMS_FILE."""
+    settings = load_settings(environ={"DOCSERVICE_SYNONYMS_FILE": str(admin_synonyms)},
+                             data_dir=tmp_path / "admin", workers=2)
+    ctx = bootstrap(settings)
+    yield Library(ctx)
+    ctx.close()
+
+
+def test_a_synonym_file_named_by_the_setting_changes_what_search_finds(
+        tmp_path: Path, admin_synonyms: Path) -> None:
+    admin_synonyms.write_text("gizmo, router\n", encoding="utf-8")
+    shipped = Library(bootstrap(embedded_settings(tmp_path / "shipped")))
+    try:
+        shipped.add("router.txt", "AX-200 industrial router.")
+        assert shipped.files("gizmo") == []
+    finally:
+        shipped.ctx.close()
+    settings = load_settings(environ={"DOCSERVICE_SYNONYMS_FILE": str(admin_synonyms)},
+                             data_dir=tmp_path / "admin", workers=2)
+    configured = Library(bootstrap(settings))
+    try:
+        configured.add("router.txt", "AX-200 industrial router.")
+        assert configured.files("gizmo") == ["router.txt"]
+    finally:
+        configured.ctx.close()
+    again = Library(bootstrap(embedded_settings(tmp_path / "after")))  # closed: shipped file
+    try:
+        again.add("router.txt", "AX-200 industrial router.")
+        assert again.files("gizmo") == []
+    finally:
+        again.ctx.close()
+
+
+@pytest.mark.parametrize("problem", ["missing", "directory"])
+def test_an_unreadable_synonym_file_stops_the_start_naming_the_setting(
+        tmp_path: Path, problem: str) -> None:
     path = tmp_path / "synonyms.txt"
-    use_synonym_file(path)
-    yield path
-    use_synonym_file(None)
+    if problem == "directory":
+        path.mkdir()
+    settings = load_settings(environ={"DOCSERVICE_SYNONYMS_FILE": str(path)},
+                             data_dir=tmp_path / "data")
+    with pytest.raises(ConfigError, match=r"DOCSERVICE_SYNONYMS_FILE=.*synonyms\.txt"):
+        bootstrap(settings)
 
 
-def test_synonyms_an_admin_adds_apply_without_a_restart(library: Library,
+def test_synonyms_an_admin_adds_apply_without_a_restart(admin_library: Library,
                                                          admin_synonyms: Path) -> None:
+    library = admin_library
     library.add("router.txt", "AX-200 industrial router.")
     assert library.files("gizmo") == []
     admin_synonyms.write_text("gizmo, router\n", encoding="utf-8")
