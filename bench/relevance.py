@@ -56,7 +56,7 @@ from bench.sales_world import SalesDocument, build_world
 from docservice.bootstrap import bootstrap
 from docservice.config import Settings, load_settings
 from docservice.db.models import Version
-from docservice.domain import Principal, Role, SearchResult
+from docservice.domain import Principal, Role, SearchPage
 from docservice.search.analysis import has_cjk
 from docservice.services import accounts, documents, ingestion
 from docservice.services import search as search_service
@@ -368,7 +368,7 @@ def run_queries(ctx: Context, judged: Sequence[Judged],
     return report
 
 
-def _judged_names(result: SearchResult, item: Judged, aliases: dict[str, set[str]]) -> list[str]:
+def _judged_names(result: SearchPage, item: Judged, aliases: dict[str, set[str]]) -> list[str]:
     """File names of the hits; a hit whose bytes were also uploaded under a judged name
     counts as that name (the product keeps one document for identical bytes)."""
     names = []

@@ -6,7 +6,7 @@ import functools
 import json
 import logging
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TypeVar
@@ -28,7 +28,6 @@ from docservice.services import (
 )
 from docservice.services import search as search_service
 from docservice.services.context import Context
-from docservice.services.views import result_view
 
 F = TypeVar("F", bound=Callable[..., Any])
 IMPORT_TIMEOUT_S = 24 * 3600
@@ -280,13 +279,27 @@ def search(state: State, query: str, as_email: str | None, all_versions: bool, l
         lines = [f"{result.total} hit(s)"]
         for number, hit in enumerate(result.hits, start=offset + 1):
             page = f" p.{hit.page}" if hit.page else ""
-            lines.append(f"{number}. [{hit.document_id}] {hit.title} (v{hit.version}, "
+            title = _bracketed(hit.title, hit.title_highlights)
+            lines.append(f"{number}. [{hit.document_id}] {title} (v{hit.version}, "
                          f"{hit.filename}{page})")
+            facts = [hit.file_type, f"{hit.uploaded_at:%Y-%m-%d}", hit.subtype,
+                     hit.customer and f"customer {hit.customer}",
+                     hit.product and f"product {hit.product}"]
+            lines.append("   " + " · ".join(fact for fact in facts if fact))
             if hit.snippet:
                 lines.append("   " + hit.snippet.replace("<mark>", "[").replace("</mark>", "]"))
+        if result.suggestion:
+            lines.append(f"did you mean: {result.suggestion}")
         return "\n".join(lines)
 
-    emit(result_view(result), as_json, text)
+    emit(result.to_dict(), as_json, text)
+
+
+def _bracketed(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """``text`` with each span in [brackets], as the snippets are printed."""
+    for start, end in reversed(spans):
+        text = f"{text[:start]}[{text[start:end]}]{text[end:]}"
+    return text
 
 
 @main.command()

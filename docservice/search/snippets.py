@@ -88,6 +88,22 @@ class Snippets:
         return _window(pages[number], matches, _best_window_start(matches, self.max_chars),
                        self.max_chars), number + 1
 
+    def spans(self, text: str) -> tuple[tuple[int, int], ...]:
+        """Every ``[start, end)`` span of ``text`` (a title, a whole page) matching a clause
+        of the query, by the index's analysis (``pricing`` marks ``Price``, ``价格表`` marks
+        ``價格表``), overlapping spans merged. Text failing the substring screen is not
+        analysed."""
+        clauses = self.clauses
+        if not clauses.items or not _screen(text, clauses.screens):
+            return ()
+        merged: list[tuple[int, int]] = []
+        for match in _matches_in(text, clauses.items, 0):
+            if merged and match.start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], match.end))
+            else:
+                merged.append((match.start, match.end))
+        return tuple(merged)
+
 
 def clause_occurs(clause: Clause, text: str) -> bool:
     """Whether ``text`` may hold ``clause`` (its literals occur; no analysis: a quick screen)."""

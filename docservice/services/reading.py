@@ -1,4 +1,4 @@
-"""Read use cases behind the document page: details, version text, live states, hit facts.
+"""Read use cases behind the document page: details, version text, live states.
 
 Every function reads through the SQL read rule (``docservice.db.access``): nothing the caller
 may not read is loaded.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict
-from typing import Any
 
 from docservice.db.access import (
     can_write,
@@ -23,7 +22,7 @@ from docservice.db.repositories import (
     version_view,
     versions_newest_first,
 )
-from docservice.domain import Principal, SearchHit, file_kind
+from docservice.domain import Principal
 from docservice.services.context import Context
 from docservice.services.indexing import page_texts
 from docservice.views import DocumentDetails, VersionState, VersionView
@@ -82,21 +81,3 @@ def version_states(ctx: Context, principal: Principal,
                              subtype=v.document.subtype,
                              category_suggested=v.document.category_suggested)
                 for v in rows]
-
-
-def hit_details(ctx: Context, principal: Principal,
-                hits: Sequence[SearchHit]) -> dict[int, dict[str, Any]]:
-    """Date, file type, customer and subtype of each readable hit, by version id."""
-    details: dict[int, dict[str, Any]] = {}
-    with ctx.uow() as uow:
-        for version in readable_versions(uow.session, principal,
-                                         [hit.version_id for hit in hits]):
-            customer = version.document.customer
-            details[version.id] = {
-                "uploaded_at": version.uploaded_at.isoformat(),
-                "file_type": file_kind(version.media_type),
-                "customer": customer.name if customer else None,
-                "customer_id": customer.id if customer else None,
-                "subtype": version.document.subtype,
-                "product": version.document.product}
-    return details

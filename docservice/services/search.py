@@ -1,5 +1,6 @@
-"""Search use case: parse, query the index with the caller's ACL, rank, add snippets and a
-suggestion.
+"""Search use case: parse, query the index with the caller's ACL, rank, add the hits' facts,
+snippets, title highlights and a suggestion: everything the search page, the API and the CLI
+show, the same for each.
 
 The index ranks by text; over its best hits (ranking.RERANK_DEPTH) the use case applies the
 rules that need the documents' dates (expired documents demoted, ``latest`` preferring recent
@@ -10,15 +11,24 @@ in the engine's order.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from docservice.db.models import AclEntry, Document, Version
-from docservice.domain import Principal, SearchHit, SearchQuery, SearchResult, Visibility
-from docservice.errors import N_, InvalidInput
+from docservice.db.models import AclEntry, Customer, Document, Version
+from docservice.domain import (
+    FoundHit,
+    Principal,
+    SearchHit,
+    SearchPage,
+    SearchQuery,
+    Span,
+    Visibility,
+    file_kind,
+)
+from docservice.errors import N_, InvalidInput, QuerySyntaxError
 from docservice.search.plan import TIER
 from docservice.search.query import parse_query, wants_latest
 from docservice.search.ranking import RERANK_DEPTH, Candidate, rerank
@@ -29,16 +39,21 @@ from docservice.services.indexing import pages_of, years_in
 from docservice.services.permissions import acl_tokens_of, may_read
 
 MAX_LIMIT = 100
-MAX_OFFSET = 10_000
+MAX_OFFSET = 10_000  # deep paging beyond this is a crawl, not a search (and aborts Tantivy)
 SORTS = ("relevance", "date")
 SUGGESTION_SOURCES = 3  # best hits whose text "did you mean" looks at
 
 
 def search(ctx: Context, principal: Principal, raw: str, *, all_versions: bool = False,
-           limit: int = 10, offset: int = 0, sort: str = "relevance") -> SearchResult:
+           limit: int = 10, offset: int = 0, sort: str = "relevance") -> SearchPage:
+    """One page of hits readable by ``principal`` for the query ``raw``, with their facts,
+    snippets and title highlights, the facets and a suggestion."""
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput(N_("limit must be between 1 and %(max)s"), max=MAX_LIMIT)
-    if not 0 <= offset <= MAX_OFFSET:
+    if offset > MAX_OFFSET:
+        raise InvalidInput(N_("offset must be at most %(max)s; narrow the search instead"),
+                           max=MAX_OFFSET)
+    if offset < 0:
         raise InvalidInput(N_("offset must be between 0 and %(max)s; narrow the search "
                               "with filters instead of paging so deep"), max=MAX_OFFSET)
     if sort not in SORTS:
@@ -48,18 +63,30 @@ def search(ctx: Context, principal: Principal, raw: str, *, all_versions: bool =
     asked = replace(query, limit=RERANK_DEPTH, offset=0) if reranked else query
     result = ctx.index.search(asked, principal.acl_tokens())
     with ctx.uow() as uow:
-        hits = _readable_hits(uow.session, principal, result.hits, query, reranked)
+        facts = _readable_facts(uow.session, principal, result.hits)
+        hits = _ranked(result.hits, facts, query, reranked)
         pages = pages_of(uow.session, [hit.version_id for hit in hits])
     suggestion = None
     if hits and hits[0].extra.get(TIER, 0):  # the best hit lacks a word as typed: a typo?
         suggestion = spelling_suggestion(query, [_shown_text(hit, pages[hit.version_id])
                                                  for hit in hits[:SUGGESTION_SOURCES]])
     snippets = Snippets(parse_query(suggestion) if suggestion else query)
-    hits = [_with_snippet(hit, snippets.best(pages[hit.version_id])) for hit in hits]
+    found = [_found(hit, facts[hit.version_id], snippets, pages[hit.version_id])
+             for hit in hits]
     if result.total == 0:
         suggestion = _broader_with_hits(ctx, principal, query)
-    return SearchResult(total=result.total, hits=hits, facets=result.facets,
-                        suggestion=suggestion)
+    return SearchPage(query=raw, total=result.total, limit=limit, offset=offset, hits=found,
+                      facets=result.facets, suggestion=suggestion)
+
+
+def highlights(raw: str, texts: Sequence[str]) -> list[tuple[Span, ...]]:
+    """Where each of ``texts`` (a version's pages, say) matches the query ``raw``, found by
+    the index's own analysis; no spans for a query that does not parse."""
+    try:
+        snippets = Snippets(parse_query(raw))
+    except QuerySyntaxError:
+        return [() for _text in texts]
+    return [snippets.spans(text) for text in texts]
 
 
 def _reranked(query: SearchQuery) -> bool:
@@ -68,34 +95,46 @@ def _reranked(query: SearchQuery) -> bool:
             and query.offset + query.limit <= RERANK_DEPTH)
 
 
-def _readable_hits(session: Session, principal: Principal, hits: Sequence[SearchHit],
-                   query: SearchQuery, reranked: bool) -> list[SearchHit]:
+def _ranked(hits: Sequence[SearchHit], facts: dict[int, _Facts], query: SearchQuery,
+            reranked: bool) -> list[SearchHit]:
     """The hits the caller may read (the index is trimmed by ACL already; this guards against
     a stale entry), ranked and cut to the page asked for."""
-    dates = _readable_dates(session, principal, hits)
-    readable = [hit for hit in hits if hit.version_id in dates]
+    readable = [hit for hit in hits if hit.version_id in facts]
     if not reranked:
         return readable
-    candidates = [Candidate(hit, *dates[hit.version_id]) for hit in readable]
+    candidates = [Candidate(hit, *facts[hit.version_id].dates) for hit in readable]
     ranked = rerank(candidates, today=datetime.now(UTC).date(),
                     latest=wants_latest(query.terms))
     return ranked[query.offset:query.offset + query.limit]
 
 
-_Dates = tuple[datetime, list[int], date | None]  # uploaded, years it is about, expires
+@dataclass(frozen=True)
+class _Facts:
+    """What the database knows of a readable hit: the dates ranking needs (uploaded, years
+    it is about, expiry) and what the results show beside the title."""
+
+    dates: tuple[datetime, list[int], date | None]
+    file_type: str
+    customer: str | None
+    customer_id: int | None
+    subtype: str | None
+    product: str | None
 
 
-def _readable_dates(session: Session, principal: Principal, hits: Sequence[SearchHit]
-                    ) -> dict[int, _Dates]:
-    """Per readable hit's version id, the dates ranking needs: one query of plain columns,
-    and a second only for documents shared with named people or teams."""
+def _readable_facts(session: Session, principal: Principal, hits: Sequence[SearchHit]
+                    ) -> dict[int, _Facts]:
+    """Per readable hit's version id, its facts: one query of plain columns, and a second
+    only for documents shared with named people or teams."""
     if not hits:
         return {}
     rows = session.execute(
         select(Version.id, Version.uploaded_at, Version.years, Version.filename,
-               Document.id.label("document_id"), Document.title, Document.expires_on,
-               Document.owner_id, Document.team_id, Document.visibility)
+               Version.media_type, Document.id.label("document_id"), Document.title,
+               Document.expires_on, Document.owner_id, Document.team_id, Document.visibility,
+               Document.subtype, Document.product, Customer.id.label("customer_id"),
+               Customer.name.label("customer"))
         .join(Document, Document.id == Version.document_id)
+        .outerjoin(Customer, Customer.id == Document.customer_id)
         .where(Version.id.in_({hit.version_id for hit in hits}))).all()
     tokens = principal.acl_tokens()
     held = None if tokens is None else set(tokens)  # worked out once, not per candidate
@@ -106,23 +145,32 @@ def _readable_dates(session: Session, principal: Principal, hits: Sequence[Searc
                 select(AclEntry.document_id, AclEntry.principal)
                 .where(AclEntry.document_id.in_(shared))):
             grants.setdefault(document_id, []).append(grantee)
-    dates: dict[int, _Dates] = {}
+    facts: dict[int, _Facts] = {}
     for row in rows:
         if may_read(held, acl_tokens_of(row.owner_id, row.team_id, row.visibility,
                                              grants.get(row.document_id, ()))):
             named = {int(year) for year in (row.years or "").split(",") if year}
             years = sorted(named | set(years_in(row.title, row.filename)))
-            dates[row.id] = (row.uploaded_at, years, row.expires_on)
-    return dates
+            facts[row.id] = _Facts((row.uploaded_at, years, row.expires_on),
+                                   file_kind(row.media_type), row.customer, row.customer_id,
+                                   row.subtype, row.product)
+    return facts
+
+
+def _found(hit: SearchHit, facts: _Facts, snippets: Snippets, pages: Sequence[str]
+           ) -> FoundHit:
+    snippet, page = snippets.best(pages)
+    return FoundHit(document_id=hit.document_id, version_id=hit.version_id,
+                    version=hit.version, title=hit.title, filename=hit.filename,
+                    category=hit.category, is_latest=hit.is_latest, score=hit.score,
+                    snippet=snippet, page=page, uploaded_at=facts.dates[0],
+                    file_type=facts.file_type, customer=facts.customer,
+                    customer_id=facts.customer_id, subtype=facts.subtype,
+                    product=facts.product, title_highlights=snippets.spans(hit.title))
 
 
 def _shown_text(hit: SearchHit, pages: Sequence[str]) -> str:
     return "\n".join([hit.title, hit.filename, *pages])
-
-
-def _with_snippet(hit: SearchHit, best: tuple[str, int | None]) -> SearchHit:
-    snippet, page = best
-    return replace(hit, snippet=snippet, page=page)
 
 
 def _broader_with_hits(ctx: Context, principal: Principal, query: SearchQuery) -> str | None:

@@ -13,7 +13,7 @@ from docservice.services.context import Context
 from docservice.services.health import health
 from docservice.web import auth, errors, i18n
 from docservice.web.forms import IdConverter
-from docservice.web.highlight import highlight, safe_snippet
+from docservice.web.marks import marked, safe_snippet
 from docservice.web.ui import query_links
 
 FORM_FIELDS_SLACK = 1024 * 1024
@@ -49,7 +49,7 @@ def create_app(ctx: Context, test_config: dict[str, Any] | None = None) -> Flask
     i18n.init_app(app)
     query_links.init_app(app)
     errors.init_app(app, ctx.settings.max_upload_mb)
-    app.jinja_env.filters.update(highlight=highlight, snippet=safe_snippet)
+    app.jinja_env.filters.update(marked=marked, snippet=safe_snippet)
     app.jinja_env.globals.update(min_password=MIN_PASSWORD)
     app.register_blueprint(ui_bp)
     app.register_blueprint(api_bp)

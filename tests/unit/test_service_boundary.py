@@ -30,9 +30,6 @@ NOT_YET_TYPED = {
     # them (outbox and search use case work, issue 11).
     "indexing.page_texts", "indexing.pages_of", "indexing.entry_for",
     "indexing.document_entries", "indexing.all_entries",
-    # the search use case (issue 11) folds hit facts and hit views into its typed result
-    # (SearchHit.extra is an engine's scratch dict today).
-    "search.search", "reading.hit_details", "views.hit_view", "views.result_view",
     # request bodies: typed by the request models of the API schema work (issue 11).
     "metadata.update_metadata", "customers.create_customer", "customers.update_customer",
 }

@@ -166,7 +166,7 @@ def test_the_owner_edits_metadata_and_permissions_and_search_follows(
         "visibility": "custom", "team_id": "", "grants": "carol@example.com:read"},
         follow_redirects=True)
     assert "Saved." in text_of(response)
-    assert "Autumn fair plan" in text_of(carol.get("/?q=autumn"))
+    assert "<mark>Autumn</mark> fair plan" in text_of(carol.get("/?q=autumn"))
     assert carol.get(f"/d/{doc_id}").status_code == 200
     kinds = [e["action"] for e in alice.get(f"/api/v1/audit?document_id={doc_id}").get_json()]
     assert "metadata" in kinds and "permissions" in kinds

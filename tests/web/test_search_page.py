@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import io
+import json
 from urllib.parse import parse_qsl, urlsplit
 
 from bs4 import BeautifulSoup
+from click.testing import CliRunner
+
+from docservice.cli import main
 
 from tests.factories import pdf_bytes
 from tests.web.conftest import Browser, Web, text_of
@@ -141,3 +145,50 @@ def test_the_results_count_reads_as_a_person_would_say_it(web: Web, alice: Brows
     alice.post("/language", {"lang": "zh-CN", "next": "/"})
     assert _total(text_of(alice.get("/?q=liquidated+damages"))) == "共 1 条结果"
     assert _total(text_of(alice.get("/?q=AX-200"))) == "共 2 条结果"
+
+
+def _title_html(page: str, document_id: int) -> str:
+    soup = BeautifulSoup(page, "html.parser")
+    title = soup.select_one(f'li[data-document-id="{document_id}"] a.hit-title')
+    assert title is not None, f"document {document_id} is not among the hits"
+    return title.decode_contents()
+
+
+def test_the_title_marks_what_the_index_matched_stems_traditional_and_pairs(
+        web: Web, alice: Browser) -> None:
+    uploads = {
+        "english": alice.upload("prices.txt", b"Valid from 1 January.",
+                                title="Price list 2024", visibility="org"),
+        "traditional": alice.upload("prices-tw.txt", "自一月起有效。".encode(),
+                                    title="2024年價格表", visibility="org"),
+        "pair": alice.upload("contract-zh.txt", "模板正文。".encode(),
+                             title="销售合同模板", visibility="org"),
+    }
+    web.settle(*(outcome["version_id"] for outcome in uploads.values()))
+    ids = {name: outcome["document_id"] for name, outcome in uploads.items()}
+    stemmed = _title_html(text_of(alice.get("/?q=pricing")), ids["english"])
+    assert stemmed.startswith("<mark>Price") and "2024" in stemmed
+    assert _title_html(text_of(alice.get("/?q=价格表")), ids["traditional"]) == (
+        "2024年<mark>價格表</mark>")
+    assert _title_html(text_of(alice.get("/?q=合同")), ids["pair"]) == "销售<mark>合同</mark>模板"
+    hit = alice.get("/api/v1/search?q=合同").get_json()["hits"][0]
+    assert hit["document_id"] == ids["pair"] and hit["title_highlights"] == [[2, 4]]
+
+
+def test_the_cli_prints_the_hits_with_the_same_details_as_the_api(
+        web: Web, alice: Browser) -> None:
+    ids = _library(web, alice)
+    api = alice.get("/api/v1/search?q=liquidated+damages").get_json()
+    env = {"DOCSERVICE_DATA_DIR": str(web.ctx.settings.data_dir)}
+    printed = CliRunner(env=env).invoke(main, ["search", "liquidated damages", "--as",
+                                               "alice@example.com", "--json"],
+                                        catch_exceptions=False)
+    cli = json.loads(printed.output)
+    assert [hit["document_id"] for hit in api["hits"]] == [ids["contract"]]
+    assert cli["hits"] == api["hits"] and cli["total"] == api["total"] == 1
+    hit = cli["hits"][0]
+    assert (hit["customer"], hit["file_type"], hit["subtype"]) == ("Acme Corp", "pdf", "signed")
+    assert hit["uploaded_at"] and hit["page"] == 2 and "<mark>" in hit["snippet"]
+    text = CliRunner(env=env).invoke(main, ["search", "liquidated damages", "--as",
+                                            "alice@example.com"]).output
+    assert "customer Acme Corp" in text and "pdf" in text

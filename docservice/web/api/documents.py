@@ -9,19 +9,19 @@ from flask import jsonify, request
 
 from docservice.errors import N_, InvalidInput
 from docservice.services import classify, deletion, documents, metadata, reading
+from docservice.services import search as search_service
 from docservice.web.api.blueprint import bp
 from docservice.web.api.common import bool_arg, ctx, int_arg, json_body, plain
 from docservice.web.auth import current_principal
 from docservice.web.forms import file_response, id_list, meta_from_form, uploaded_file
-from docservice.web.results import search_payload
 
 
 @bp.get("/search")
 def search() -> Any:
-    return jsonify(search_payload(request.args.get("q", ""),
-                                  all_versions=bool_arg("all_versions"),
-                                  limit=int_arg("limit", 10), offset=int_arg("offset", 0),
-                                  sort=request.args.get("sort", "relevance")))
+    return jsonify(search_service.search(
+        ctx(), current_principal(), request.args.get("q", ""),
+        all_versions=bool_arg("all_versions"), limit=int_arg("limit", 10),
+        offset=int_arg("offset", 0), sort=request.args.get("sort", "relevance")).to_dict())
 
 
 def _outcome_payload(outcome: documents.UploadOutcome) -> tuple[dict[str, Any], int]:

@@ -7,11 +7,11 @@ from typing import Any
 from flask import jsonify, request
 
 from docservice.services import auditlog, customers
+from docservice.services import search as search_service
 from docservice.web.api.blueprint import bp
 from docservice.web.api.common import bool_arg, ctx, int_arg, json_body, plain
 from docservice.web.auth import current_principal
 from docservice.web.forms import optional_date, optional_int
-from docservice.web.results import search_payload
 
 
 @bp.get("/me")
@@ -47,9 +47,10 @@ def update_customer(customer_id: int) -> Any:
 @bp.get("/customers/<id:customer_id>/documents")
 def customer_documents(customer_id: int) -> Any:
     raw = customers.customer_query(ctx(), customer_id, request.args.get("q", ""))
-    return jsonify(search_payload(raw, all_versions=bool_arg("all_versions"),
-                                  limit=int_arg("limit", 20), offset=int_arg("offset", 0),
-                                  sort=request.args.get("sort", "date")))
+    return jsonify(search_service.search(
+        ctx(), current_principal(), raw, all_versions=bool_arg("all_versions"),
+        limit=int_arg("limit", 20), offset=int_arg("offset", 0),
+        sort=request.args.get("sort", "date")).to_dict())
 
 
 @bp.get("/audit")

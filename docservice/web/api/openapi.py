@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import jsonify
 
+from docservice.services.search import MAX_OFFSET
 from docservice.web.api.blueprint import bp
 from docservice.web.api.schemas import (
     BOOL,
@@ -21,7 +22,6 @@ from docservice.web.api.schemas import (
     ref,
 )
 from docservice.web.forms import MAX_ID
-from docservice.web.results import MAX_OFFSET
 
 ERRORS = {400: "invalid input", 401: "no valid session or token", 403: "not allowed",
           404: "not found or not readable", 503: "a backing service is unavailable"}

@@ -33,7 +33,11 @@ SCHEMAS: dict[str, Schema] = {
                 "filename": STR, "category": STR, "is_latest": BOOL, "score": {"type": "number"},
                 "snippet": STR, "page": OPT_INT},
                {"uploaded_at": STR, "file_type": STR, "customer": OPT_STR,
-                "customer_id": OPT_INT, "subtype": OPT_STR, "product": OPT_STR}),
+                "customer_id": OPT_INT, "subtype": OPT_STR, "product": OPT_STR,
+                "title_highlights": {**array({**array(INT), "minItems": 2, "maxItems": 2}),
+                                     "description": "[start, end) character spans of the "
+                                     "title that match the query, as the index analyses it "
+                                     "(stems, traditional/simplified Chinese, CJK pairs)"}}),
     "SearchResult": obj({"query": STR, "total": INT, "limit": INT, "offset": INT,
                          "hits": array(ref("Hit")),
                          "facets": {"type": "object", "additionalProperties": {

@@ -9,6 +9,7 @@ from flask import flash, redirect, render_template, request, url_for
 
 from docservice.errors import N_, InvalidInput, PermissionDenied, VersionNotFound
 from docservice.services import customers, deletion, documents, metadata, reading, shares, users
+from docservice.services import search as search_service
 from docservice.views import DocumentDetails, VersionView
 from docservice.web.forms import changes_from_form, file_response, uploaded_file
 from docservice.web.i18n import error_message, gettext
@@ -33,8 +34,10 @@ def document(document_id: int) -> Any:
     share_list = (shares.list_shares(ctx(), principal(), document_id)
                   if details.can_write else [])
     editing = details.can_write
+    query = request.args.get("q", "")
     return render_template(
-        "document.html", doc=details, shown=shown, pages=pages, q=request.args.get("q", ""),
+        "document.html", doc=details, shown=shown, pages=pages, q=query,
+        marks=search_service.highlights(query, pages),
         shares=share_list, customers=customers.list_customers(ctx()) if editing else [],
         teams=users.list_teams(ctx()) if editing else [])
 

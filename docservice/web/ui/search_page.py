@@ -6,10 +6,11 @@ from typing import Any
 
 from flask import render_template, request
 
+from docservice.domain import SearchPage
 from docservice.errors import InvalidInput, ServiceUnavailable
+from docservice.services import search as search_service
 from docservice.web.i18n import error_message
-from docservice.web.results import search_payload
-from docservice.web.ui.blueprint import bp
+from docservice.web.ui.blueprint import bp, ctx, principal
 
 PAGE_SIZE = 10
 
@@ -20,11 +21,12 @@ def page_number() -> int:
 
 
 def run_search(query: str, page: int, *, sort: str, all_versions: bool,
-               ) -> tuple[dict[str, Any] | None, str | None, int]:
+               ) -> tuple[SearchPage | None, str | None, int]:
     """The results, or the message saying what went wrong, and the HTTP status."""
     try:
-        payload = search_payload(query, all_versions=all_versions, limit=PAGE_SIZE,
-                                 offset=(page - 1) * PAGE_SIZE, sort=sort)
+        payload = search_service.search(ctx(), principal(), query, all_versions=all_versions,
+                                        limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
+                                        sort=sort)
     except InvalidInput as exc:
         return None, error_message(exc), 400
     except ServiceUnavailable as exc:
