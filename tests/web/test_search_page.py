@@ -10,7 +10,6 @@ from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
 from docservice.cli import main
-
 from tests.factories import pdf_bytes
 from tests.web.conftest import Browser, Web, text_of
 
