@@ -282,7 +282,7 @@ def search(state: State, query: str, as_email: str | None, all_versions: bool, l
             title = _bracketed(hit.title, hit.title_highlights)
             lines.append(f"{number}. [{hit.document_id}] {title} (v{hit.version}, "
                          f"{hit.filename}{page})")
-            facts = [hit.file_type, f"{hit.uploaded_at:%Y-%m-%d}", hit.subtype,
+            facts = [hit.file_type, hit.uploaded_at[:10], hit.subtype,
                      hit.customer and f"customer {hit.customer}",
                      hit.product and f"product {hit.product}"]
             lines.append("   " + " · ".join(fact for fact in facts if fact))
@@ -292,7 +292,7 @@ def search(state: State, query: str, as_email: str | None, all_versions: bool, l
             lines.append(f"did you mean: {result.suggestion}")
         return "\n".join(lines)
 
-    emit(result.to_dict(), as_json, text)
+    emit(asdict(result), as_json, text)
 
 
 def _bracketed(text: str, spans: Sequence[tuple[int, int]]) -> str:

@@ -6,7 +6,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
 
 
 class Role(StrEnum):
@@ -223,62 +222,6 @@ class SearchResult:
     facets: dict[str, dict[str, int]]
     suggestion: str | None = None  # a query to offer: "did you mean", or broader when no hits
 
-
-Span = tuple[int, int]  # [start, end) character offsets in a text
-
-
-@dataclass(frozen=True)
-class FoundHit:
-    """A search hit as every caller shows it: what the index found, the version's facts from
-    the database, the best snippet (HTML, matches in ``<mark>``) and where the title matches
-    the query, as character spans found by the index's own analysis."""
-
-    document_id: int
-    version_id: int
-    version: int
-    title: str
-    filename: str
-    category: str
-    is_latest: bool
-    score: float
-    snippet: str
-    page: int | None
-    uploaded_at: datetime
-    file_type: str
-    customer: str | None
-    customer_id: int | None
-    subtype: str | None
-    product: str | None
-    title_highlights: tuple[Span, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON of the API and of ``docservice search --json``."""
-        return {"document_id": self.document_id, "version_id": self.version_id,
-                "version": self.version, "title": self.title, "filename": self.filename,
-                "category": self.category, "is_latest": self.is_latest,
-                "score": round(self.score, 4), "snippet": self.snippet, "page": self.page,
-                "uploaded_at": self.uploaded_at.isoformat(), "file_type": self.file_type,
-                "customer": self.customer, "customer_id": self.customer_id,
-                "subtype": self.subtype, "product": self.product,
-                "title_highlights": [list(span) for span in self.title_highlights]}
-
-
-@dataclass(frozen=True)
-class SearchPage:
-    """One page of a search as the search page, the API and the CLI show it."""
-
-    query: str
-    total: int
-    limit: int
-    offset: int
-    hits: list[FoundHit]
-    facets: dict[str, dict[str, int]]
-    suggestion: str | None = None  # a query to offer: "did you mean", or broader when no hits
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"query": self.query, "total": self.total, "limit": self.limit,
-                "offset": self.offset, "hits": [hit.to_dict() for hit in self.hits],
-                "facets": self.facets, "suggestion": self.suggestion}
 
 
 _FILE_KINDS = {

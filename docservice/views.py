@@ -1,5 +1,5 @@
 """What the use cases return: frozen, plain views of documents, versions, customers, people,
-share links and events, shown alike by the pages, the API and the command line.
+share links, events and search results, shown alike by the pages, the API and the command line.
 
 Times are ISO 8601 strings as stored (the API sends them as they are); the web edge turns a
 view into JSON with ``dataclasses.asdict``.
@@ -176,3 +176,44 @@ class EventView:
     document_id: int | None
     version_id: int | None
     detail: str | None
+
+
+Span = tuple[int, int]  # [start, end) character offsets in a text
+
+
+@dataclass(frozen=True)
+class FoundHit:
+    """A search hit as every caller shows it: what the index found, the version's facts from
+    the database, the best snippet (HTML, matches in ``<mark>``) and where the title matches
+    the query, as character spans found by the index's own analysis."""
+
+    document_id: int
+    version_id: int
+    version: int
+    title: str
+    filename: str
+    category: str
+    is_latest: bool
+    score: float
+    snippet: str
+    page: int | None
+    uploaded_at: str
+    file_type: str
+    customer: str | None
+    customer_id: int | None
+    subtype: str | None
+    product: str | None
+    title_highlights: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of a search as the search page, the API and the CLI show it."""
+
+    query: str
+    total: int
+    limit: int
+    offset: int
+    hits: list[FoundHit]
+    facets: dict[str, dict[str, int]]
+    suggestion: str | None = None  # a query to offer: "did you mean", or broader when no hits

@@ -17,17 +17,9 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from docservice.db.models import AclEntry, Customer, Document, Version
-from docservice.domain import (
-    FoundHit,
-    Principal,
-    SearchHit,
-    SearchPage,
-    SearchQuery,
-    Span,
-    Visibility,
-    file_kind,
-)
+from docservice.db.access import readable
+from docservice.db.models import Customer, Document, Version
+from docservice.domain import Principal, SearchHit, SearchQuery, file_kind
 from docservice.errors import N_, InvalidInput, QuerySyntaxError
 from docservice.search.plan import TIER
 from docservice.search.query import parse_query, wants_latest
@@ -36,7 +28,7 @@ from docservice.search.snippets import Snippets
 from docservice.search.suggest import broader_queries, spelling_suggestion
 from docservice.services.context import Context
 from docservice.services.indexing import pages_of, years_in
-from docservice.services.permissions import acl_tokens_of, may_read
+from docservice.views import FoundHit, SearchPage, Span
 
 MAX_LIMIT = 100
 MAX_OFFSET = 10_000  # deep paging beyond this is a crawl, not a search (and aborts Tantivy)
@@ -123,37 +115,24 @@ class _Facts:
 
 def _readable_facts(session: Session, principal: Principal, hits: Sequence[SearchHit]
                     ) -> dict[int, _Facts]:
-    """Per readable hit's version id, its facts: one query of plain columns, and a second
-    only for documents shared with named people or teams."""
+    """Per readable hit's version id, its facts, in one query under the SQL read rule."""
     if not hits:
         return {}
     rows = session.execute(
         select(Version.id, Version.uploaded_at, Version.years, Version.filename,
-               Version.media_type, Document.id.label("document_id"), Document.title,
-               Document.expires_on, Document.owner_id, Document.team_id, Document.visibility,
-               Document.subtype, Document.product, Customer.id.label("customer_id"),
+               Version.media_type, Document.title, Document.expires_on, Document.subtype,
+               Document.product, Customer.id.label("customer_id"),
                Customer.name.label("customer"))
         .join(Document, Document.id == Version.document_id)
         .outerjoin(Customer, Customer.id == Document.customer_id)
-        .where(Version.id.in_({hit.version_id for hit in hits}))).all()
-    tokens = principal.acl_tokens()
-    held = None if tokens is None else set(tokens)  # worked out once, not per candidate
-    shared = {row.document_id for row in rows if row.visibility == Visibility.CUSTOM}
-    grants: dict[int, list[str]] = {}
-    if shared and held is not None:
-        for document_id, grantee in session.execute(
-                select(AclEntry.document_id, AclEntry.principal)
-                .where(AclEntry.document_id.in_(shared))):
-            grants.setdefault(document_id, []).append(grantee)
+        .where(Version.id.in_({hit.version_id for hit in hits}), readable(principal))).all()
     facts: dict[int, _Facts] = {}
     for row in rows:
-        if may_read(held, acl_tokens_of(row.owner_id, row.team_id, row.visibility,
-                                             grants.get(row.document_id, ()))):
-            named = {int(year) for year in (row.years or "").split(",") if year}
-            years = sorted(named | set(years_in(row.title, row.filename)))
-            facts[row.id] = _Facts((row.uploaded_at, years, row.expires_on),
-                                   file_kind(row.media_type), row.customer, row.customer_id,
-                                   row.subtype, row.product)
+        named = {int(year) for year in (row.years or "").split(",") if year}
+        years = sorted(named | set(years_in(row.title, row.filename)))
+        facts[row.id] = _Facts((row.uploaded_at, years, row.expires_on),
+                               file_kind(row.media_type), row.customer, row.customer_id,
+                               row.subtype, row.product)
     return facts
 
 
@@ -162,8 +141,9 @@ def _found(hit: SearchHit, facts: _Facts, snippets: Snippets, pages: Sequence[st
     snippet, page = snippets.best(pages)
     return FoundHit(document_id=hit.document_id, version_id=hit.version_id,
                     version=hit.version, title=hit.title, filename=hit.filename,
-                    category=hit.category, is_latest=hit.is_latest, score=hit.score,
-                    snippet=snippet, page=page, uploaded_at=facts.dates[0],
+                    category=hit.category, is_latest=hit.is_latest,
+                    score=round(hit.score, 4), snippet=snippet, page=page,
+                    uploaded_at=facts.dates[0].isoformat(),
                     file_type=facts.file_type, customer=facts.customer,
                     customer_id=facts.customer_id, subtype=facts.subtype,
                     product=facts.product, title_highlights=snippets.spans(hit.title))

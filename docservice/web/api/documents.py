@@ -18,10 +18,10 @@ from docservice.web.forms import file_response, id_list, meta_from_form, uploade
 
 @bp.get("/search")
 def search() -> Any:
-    return jsonify(search_service.search(
+    return jsonify(plain(search_service.search(
         ctx(), current_principal(), request.args.get("q", ""),
         all_versions=bool_arg("all_versions"), limit=int_arg("limit", 10),
-        offset=int_arg("offset", 0), sort=request.args.get("sort", "relevance")).to_dict())
+        offset=int_arg("offset", 0), sort=request.args.get("sort", "relevance"))))
 
 
 def _outcome_payload(outcome: documents.UploadOutcome) -> tuple[dict[str, Any], int]:

@@ -47,10 +47,10 @@ def update_customer(customer_id: int) -> Any:
 @bp.get("/customers/<id:customer_id>/documents")
 def customer_documents(customer_id: int) -> Any:
     raw = customers.customer_query(ctx(), customer_id, request.args.get("q", ""))
-    return jsonify(search_service.search(
+    return jsonify(plain(search_service.search(
         ctx(), current_principal(), raw, all_versions=bool_arg("all_versions"),
         limit=int_arg("limit", 20), offset=int_arg("offset", 0),
-        sort=request.args.get("sort", "date")).to_dict())
+        sort=request.args.get("sort", "date"))))
 
 
 @bp.get("/audit")

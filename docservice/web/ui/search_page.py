@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import render_template, request
 
-from docservice.domain import SearchPage
 from docservice.errors import InvalidInput, ServiceUnavailable
 from docservice.services import search as search_service
+from docservice.views import SearchPage
 from docservice.web.i18n import error_message
 from docservice.web.ui.blueprint import bp, ctx, principal
 
