@@ -52,6 +52,11 @@ class Settings:
     admin_password: str = field(default="", repr=False)
     host: str = "127.0.0.1"
     port: int = 8000
+    # How many reverse proxies stand in front of the web server; their X-Forwarded-For and
+    # -Proto headers are believed (ProxyFix). 0: none, the headers are ignored.
+    trusted_proxies: int = 0
+    # Session cookies marked Secure always (they are anyway on a request that came by https).
+    secure_cookies: bool = False
     log_level: str = "INFO"
     synonyms_file: Path | None = None  # an admin's synonym file instead of the shipped one
 
@@ -84,6 +89,13 @@ def _parse_positive_int(raw: str) -> int:
     value = int(raw)
     if value <= 0:
         raise ValueError("expected a positive integer")
+    return value
+
+
+def _parse_count(raw: str) -> int:
+    value = int(raw)
+    if value < 0:
+        raise ValueError("expected 0 or a positive integer")
     return value
 
 
@@ -122,6 +134,8 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "admin_password": str,
     "host": str,
     "port": _parse_positive_int,
+    "trusted_proxies": _parse_count,
+    "secure_cookies": _parse_bool,
     "log_level": _choice({"debug", "info", "warning", "error"}),
     "synonyms_file": Path,
 }

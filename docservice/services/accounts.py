@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -31,6 +32,13 @@ def verify_secret(secret_hash: str, secret: str) -> bool:
         return _hasher.verify(secret_hash, secret)
     except (VerificationError, InvalidHashError):
         return False
+
+
+@cache
+def _stand_in_hash() -> str:
+    """A hash no password matches, checked when there is no account's hash to check, so a
+    login takes as long whether the account exists or not."""
+    return hash_secret(secrets.token_urlsafe(32))
 
 
 def create_team(ctx: Context, name: str) -> int:
@@ -113,10 +121,12 @@ def principal_for(ctx: Context, email: str | None) -> Principal:
 def authenticate(ctx: Context, email: str, password: str) -> Principal:
     with ctx.uow() as uow:
         user = uow.session.scalar(select(User).where(User.email == email.strip().lower()))
-        if user is None or not user.active or not user.password_hash or \
-                not verify_secret(user.password_hash, password):
-            raise AuthenticationFailed(N_("wrong e-mail or password"))
-        return principal_of(user)
+        if user is not None and user.active and user.password_hash:
+            if verify_secret(user.password_hash, password):
+                return principal_of(user)
+        else:
+            verify_secret(_stand_in_hash(), password)  # as slow as checking a real account
+        raise AuthenticationFailed(N_("wrong e-mail or password"))
 
 
 def check_new_password(password: str) -> None:

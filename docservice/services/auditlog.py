@@ -17,7 +17,7 @@ from docservice.views import EventView
 
 ACTIONS = ("upload", "new_version", "download", "view", "metadata", "permissions",
            "share_create", "share_open", "share_download", "share_revoke", "delete", "login",
-           "login_failed", "password_change", "password_reset")
+           "login_failed", "logout", "password_change", "password_reset")
 MAX_LIMIT = 500
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, request
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from docservice.services.accounts import MIN_PASSWORD
 from docservice.services.context import Context
@@ -37,7 +38,12 @@ def create_app(ctx: Context, test_config: dict[str, Any] | None = None) -> Flask
         MAX_CONTENT_LENGTH=ctx.settings.max_upload_mb * 1024 * 1024 + FORM_FIELDS_SLACK,
         WTF_CSRF_TIME_LIMIT=None,
         JSON_AS_ASCII=False,
+        **auth.session_settings(ctx),
     )
+    if ctx.settings.trusted_proxies:
+        hops = ctx.settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops,  # type: ignore[method-assign]
+                                x_host=hops)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     if test_config:
         app.config.update(test_config)
@@ -65,6 +71,8 @@ def create_app(ctx: Context, test_config: dict[str, Any] | None = None) -> Flask
     def secure_headers(response: Any) -> Any:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        if request.endpoint != "static":  # pages, files and API answers are someone's
+            response.headers.setdefault("Cache-Control", "no-store")
         return response
 
     return app

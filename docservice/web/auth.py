@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import time
+from typing import Any
 
-from flask import Flask, current_app, g, request
-from flask_login import LoginManager, UserMixin, current_user
+from flask import Flask, current_app, g, request, session
+from flask.sessions import SecureCookieSessionInterface
+from flask_login import LoginManager, UserMixin, current_user, login_user
 
 from docservice.domain import Principal
 from docservice.errors import N_, AuthenticationFailed
-from docservice.services import tokens, users
+from docservice.services import sessions, tokens, users
 from docservice.services.context import Context
 from docservice.views import Account
 
-SESSION_LIFETIME = timedelta(hours=12)
+SESSION_ID = "sid"
+SIGNED_IN_AT = "signed_in_at"
 
 
 class WebUser(UserMixin):
@@ -70,18 +73,51 @@ def current_principal() -> Principal:
     raise AuthenticationFailed(N_("sign in or send an API token (Authorization: Bearer ...)"))
 
 
+class SessionCookies(SecureCookieSessionInterface):
+    """Flask's signed cookie, marked Secure whenever the request came by https (directly or,
+    with DOCSERVICE_TRUSTED_PROXIES, through a proxy) and always with
+    DOCSERVICE_SECURE_COOKIES."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
+
+
+def session_settings(ctx: Context) -> dict[str, Any]:
+    """Flask settings for the session cookie."""
+    return {"PERMANENT_SESSION_LIFETIME": sessions.LIFETIME, "SESSION_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_SAMESITE": "Lax",
+            "SESSION_COOKIE_SECURE": ctx.settings.secure_cookies}
+
+
+def sign_in(account: Account) -> None:
+    """Start a session for ``account``: a new session id, its sign-in time, the user."""
+    session.permanent = True
+    session[SESSION_ID] = sessions.new_session_id()
+    session[SIGNED_IN_AT] = time.time()
+    login_user(WebUser(account))
+
+
+def _session_is_live(ctx: Context) -> bool:
+    session_id, since = session.get(SESSION_ID), session.get(SIGNED_IN_AT)
+    if not isinstance(session_id, str) or not isinstance(since, int | float):
+        return False
+    if time.time() - since > sessions.LIFETIME.total_seconds():
+        return False
+    return not sessions.is_revoked(ctx, session_id)
+
+
 def init_app(app: Flask, ctx: Context) -> None:
+    app.session_interface = SessionCookies()
     manager = LoginManager()
     manager.login_view = "ui.login"
     manager.init_app(app)
-    app.config.setdefault("PERMANENT_SESSION_LIFETIME", SESSION_LIFETIME)
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
 
     @manager.user_loader
     def load_user(session_id: str) -> WebUser | None:
         user_id, _, stamp = session_id.partition(":")
-        account = users.account(ctx, int(user_id)) if user_id.isdigit() else None
+        if not user_id.isdigit() or not _session_is_live(ctx):
+            return None  # signed out (here or on a copy of this cookie) or too old
+        account = users.account(ctx, int(user_id))
         if account is None or account.session_stamp != stamp:
             return None  # disabled, deleted, or the password changed since this sign-in
         return WebUser(account)

@@ -45,7 +45,7 @@ LABELS: dict[str, str] = {
     "action_share_revoke": N_("share link revoked"), "action_login": N_("sign-in"),
     "action_login_failed": N_("failed sign-in"), "action_delete": N_("deletion"),
     "action_password_change": N_("password change"),
-    "action_password_reset": N_("password reset by an admin"),
+    "action_password_reset": N_("password reset by an admin"), "action_logout": N_("sign-out"),
 }
 
 

@@ -92,3 +92,11 @@ def test_audit_log_filters(web: Web, alice: Browser, admin: Browser) -> None:
     assert admin.get("/api/v1/audit?action=explode").status_code == 400
     assert admin.get("/api/v1/audit?since=yesterday").status_code == 400
     assert admin.get("/api/v1/audit?limit=0").status_code == 400
+
+
+def test_signing_out_is_in_the_audit_log(web: Web, bob: Browser, admin: Browser) -> None:
+    before = admin.get("/api/v1/audit?action=logout&actor=bob").get_json()
+    bob.post("/logout")
+    events = admin.get("/api/v1/audit?action=logout&actor=bob").get_json()
+    assert len(events) == len(before) + 1 and events[0]["actor"] == "bob@example.com"
+    assert "sign-out" in text_of(admin.get("/audit?action=logout"))

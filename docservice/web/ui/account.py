@@ -8,8 +8,8 @@ from flask import flash, make_response, redirect, render_template, request, sess
 from flask_login import current_user, login_user, logout_user
 
 from docservice.errors import N_, AuthenticationFailed, InvalidInput
-from docservice.services import logins, passwords, tokens, users
-from docservice.web.auth import WebUser
+from docservice.services import logins, passwords, sessions, tokens, users
+from docservice.web.auth import SESSION_ID, WebUser, sign_in
 from docservice.web.i18n import COOKIE, LANGUAGES, error_message, gettext
 from docservice.web.ui.blueprint import bp, ctx, principal, safe_next
 
@@ -34,13 +34,13 @@ def login() -> Any:
     if account is None:
         return render_template("login.html", next=next_url, email=email,
                                error=gettext("wrong e-mail or password")), 401
-    session.permanent = True
-    login_user(WebUser(account))
+    sign_in(account)
     return redirect(next_url)
 
 
 @bp.post("/logout")
 def logout() -> Any:
+    sessions.end_session(ctx(), principal(), session.get(SESSION_ID))
     logout_user()
     session.clear()
     flash(gettext("You are signed out."), "info")
@@ -55,7 +55,8 @@ def language() -> Any:
     if current_user.is_authenticated:
         users.set_language(ctx(), principal(), chosen)
     response = make_response(redirect(safe_next(request.form.get("next"))))
-    response.set_cookie(COOKIE, chosen, max_age=ONE_YEAR, samesite="Lax", httponly=True)
+    response.set_cookie(COOKIE, chosen, max_age=ONE_YEAR, samesite="Lax", httponly=True,
+                        secure=request.is_secure)
     return response
 
 

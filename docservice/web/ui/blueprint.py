@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user
@@ -34,10 +35,18 @@ def principal() -> Principal:
 
 
 def safe_next(target: str | None, default: str = "/") -> str:
-    """Only same-site paths: a login link must not send people elsewhere."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
+    """Only a path on this site: a login link must not send people elsewhere.
+
+    Browsers clean a URL before reading it (tabs and newlines dropped, control characters
+    trimmed, a backslash read as a slash), so ``/%09/evil.example`` is ``//evil.example`` to
+    them. A target holding any such character is refused rather than cleaned; what is left
+    must parse as a path with neither scheme nor host."""
+    if not target or any(ord(ch) < 0x20 or ch in "\\\x7f" for ch in target):
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
 
 
 def attempt(action: Callable[[], object], done: str) -> bool:
