@@ -69,6 +69,10 @@ class QuerySyntaxError(InvalidInput):
     code = "query_syntax"
 
 
+class QueryTooLong(InvalidInput):
+    code = "query_too_long"
+
+
 class Conflict(DocserviceError):
     code = "conflict"
     http_status = 409

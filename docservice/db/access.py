@@ -8,9 +8,15 @@ from collections.abc import Collection, Sequence
 from sqlalchemy import ColumnElement, and_, exists, or_, select, true
 from sqlalchemy.orm import Session
 
-from docservice.db.models import AclEntry, Document, Version
+from docservice.db.models import AclEntry, Document, Team, Version
 from docservice.domain import Principal, Role, Visibility, acl_tokens_of
-from docservice.errors import N_, DocumentNotFound, PermissionDenied, VersionNotFound
+from docservice.errors import (
+    N_,
+    DocumentNotFound,
+    InvalidInput,
+    PermissionDenied,
+    VersionNotFound,
+)
 
 
 def readable(principal: Principal) -> ColumnElement[bool]:
@@ -92,3 +98,14 @@ def readable_versions(session: Session, principal: Principal,
     return session.scalars(select(Version).join(Document, Document.id == Version.document_id)
                            .where(Version.id.in_(version_ids), readable(principal))
                            .order_by(Version.id)).all()
+
+
+def require_team_member(session: Session, principal: Principal, team_id: int | None) -> None:
+    """A document goes only to a team that exists and, unless an admin files it, that the
+    caller belongs to. Raises InvalidInput or PermissionDenied."""
+    if team_id is None:
+        return
+    if session.get(Team, team_id) is None:
+        raise InvalidInput(N_("no team with id %(id)s"), id=team_id)
+    if not principal.is_admin and team_id not in principal.team_ids:
+        raise PermissionDenied(N_("you can only give a document to a team you belong to"))

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from docservice.domain import FILTER_FIELDS, SearchQuery, file_kind
-from docservice.errors import N_, QuerySyntaxError
+from docservice.errors import N_, QuerySyntaxError, QueryTooLong
 from docservice.search.analysis import (
     CJK_CHARS,
     analyze,
@@ -35,7 +35,7 @@ from docservice.search.analysis import (
     subtype_keyword,
     to_simplified,
 )
-from docservice.search.spelling import correct_word, typo_variants
+from docservice.search.spelling import correct_word, is_checkable, typo_variants
 from docservice.search.synonyms import SynonymTable, TokenRun, synonym_table
 
 _ITEM = re.compile(r"""
@@ -71,6 +71,12 @@ FILE_KIND_WORDS: dict[str, tuple[str, ...]] = {
     "imag": _IMAGES, "photo": _IMAGES, "pictur": _IMAGES, "图片": _IMAGES, "照片": _IMAGES,
 }
 
+# What one search may ask: a person types a few words; a pasted page is no search, and would
+# cost the engine and the typo expansion seconds and gigabytes.
+MAX_QUERY_LENGTH = 500
+MAX_QUERY_WORDS = 40
+MAX_TYPO_WORDS = 6  # words of one search given typo variants (each is hundreds of tokens)
+
 LATEST_WORDS = frozenset({"latest", "newest", "current", "recent", "最新", "最新版", "最新版本",
                           "最近", "当前", "现行"})
 _LATEST_PREFIXES = ("最新版本", "最新版", "最新")
@@ -91,7 +97,9 @@ class Clause:
 
 def parse_query(raw: str, *, all_versions: bool = False, limit: int = 10, offset: int = 0,
                 sort: str = "relevance") -> SearchQuery:
-    """Parse the search box text. Raises QuerySyntaxError for a malformed year or version."""
+    """Parse the search box text. Raises QuerySyntaxError for a malformed year or version,
+    QueryTooLong beyond MAX_QUERY_LENGTH characters or MAX_QUERY_WORDS words."""
+    check_size(raw)
     terms: list[str] = []
     phrases: list[str] = []
     excluded: list[str] = []
@@ -122,6 +130,16 @@ def parse_query(raw: str, *, all_versions: bool = False, limit: int = 10, offset
                        excluded=_unique(excluded), filters=tuple(dict.fromkeys(filters)),
                        all_versions=all_versions, limit=limit, offset=offset, sort=sort,
                        raw=raw)
+
+
+def check_size(raw: str) -> None:
+    """Raise QueryTooLong for a search longer than one search may be."""
+    if len(raw) > MAX_QUERY_LENGTH:
+        raise QueryTooLong(N_("the search is too long: at most %(count)s characters"),
+                           count=MAX_QUERY_LENGTH)
+    if len(raw.split()) > MAX_QUERY_WORDS:
+        raise QueryTooLong(N_("the search has too many words: at most %(count)s words"),
+                           count=MAX_QUERY_WORDS)
 
 
 def split_free_word(word: str) -> list[str]:
@@ -242,14 +260,18 @@ def loose_clauses(terms: Sequence[str], phrases: Sequence[str], *, variants: boo
     quoted phrases and of hyphenated words (not product codes) as free words, words a letter
     or two off the sales vocabulary corrected (``pricng sheet`` -> ``pricing sheet``, then its
     synonyms), a long Chinese word cut into its words (``团队知识库`` -> ``团队``, ``知识库``),
-    and, with ``variants``, other words matched by the tokens of their typo variants."""
+    and, with ``variants``, other words matched by the tokens of their typo variants (the
+    first MAX_TYPO_WORDS such words only)."""
     words = [word for text in (*terms, *phrases) for word in _loose_words(text)]
     vocabulary = synonym_table().words
     loose: list[Clause] = []
+    typo_budget = MAX_TYPO_WORDS if variants else 0
     for clause in term_clauses(corrected_terms(words)):
         if len(clause.alternatives) == 1 and has_cjk(clause.text) and len(clause.text) > 2:
             loose.extend(term_clauses(cjk_words(clause.text)))
-        elif variants and clause.text not in vocabulary and " " not in clause.text:
+        elif typo_budget and clause.text not in vocabulary and " " not in clause.text \
+                and is_checkable(normalize(clause.text)):
+            typo_budget -= 1
             loose.append(replace(clause, variants=typo_variants(clause.text)))
         else:
             loose.append(clause)

@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 
 from docservice.domain import SearchQuery
-from docservice.search.query import term_clauses
+from docservice.search.query import MAX_TYPO_WORDS, term_clauses
 from docservice.search.snippets import clause_occurs
 from docservice.search.spelling import closest_word, correct_word, is_checkable
 from docservice.search.synonyms import synonym_table
@@ -26,11 +26,11 @@ def spelling_suggestion(query: SearchQuery, texts: Sequence[str]) -> str | None:
     """The raw query with its mistyped words corrected, or None when nothing needs it.
 
     A word counts as found when any of ``texts`` holds it anywhere; the nearest word is looked
-    for in the first ``TEXT_PER_HIT`` characters of each (where a reader looks first)."""
+    for in the first ``TEXT_PER_HIT`` characters of each (where a reader looks first). Only
+    the first MAX_TYPO_WORDS words that may be typos are looked at: bounded work per search."""
     corrections: dict[str, str] = {}
-    for term in query.terms:
-        if not is_checkable(term.lower()):
-            continue
+    checkable = [term for term in query.terms if is_checkable(term.lower())]
+    for term in checkable[:MAX_TYPO_WORDS]:
         if any(clause_occurs(clause, text) for clause in term_clauses([term])
                for text in texts):
             continue

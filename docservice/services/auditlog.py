@@ -16,7 +16,8 @@ from docservice.services.context import Context
 from docservice.views import EventView
 
 ACTIONS = ("upload", "new_version", "download", "view", "metadata", "permissions",
-           "share_create", "share_open", "share_download", "share_revoke", "delete", "login",
+           "share_create", "share_open", "share_download", "share_revoke",
+           "share_password_failed", "delete", "login",
            "login_failed", "logout", "password_change", "password_reset")
 MAX_LIMIT = 500
 

@@ -12,7 +12,13 @@ from typing import IO
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from docservice.db.access import readable, readable_document, readable_version, writable_document
+from docservice.db.access import (
+    readable,
+    readable_document,
+    readable_version,
+    require_team_member,
+    writable_document,
+)
 from docservice.db.models import Document, Version
 from docservice.db.repositories import apply_meta, document_view, record_event, version_view
 from docservice.db.uow import UnitOfWork
@@ -125,6 +131,7 @@ def upload(ctx: Context, principal: Principal, stream: IO[bytes], filename: str,
         if existing is not None:
             return _outcome(existing, duplicate=True)
         team_id = meta.team_id
+        require_team_member(uow.session, principal, team_id)
         if team_id is None and principal.team_ids:
             team_id = min(principal.team_ids)
         document = Document(title=(meta.title or title_from_filename(filename)).strip(),

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from docservice.db.access import writable_document
+from docservice.db.access import require_team_member, writable_document
 from docservice.db.models import Document, Team, User
 from docservice.db.repositories import apply_meta, record_event
 from docservice.domain import DocumentMeta, Principal, Visibility
@@ -75,15 +75,6 @@ def resolve_meta_grants(ctx: Context, meta: DocumentMeta) -> DocumentMeta:
         return replace(meta, acl=_resolve_grants(uow.session, meta.acl))
 
 
-def _check_team(session: Session, principal: Principal, team_id: int | None) -> None:
-    if team_id is None:
-        return
-    if session.get(Team, team_id) is None:
-        raise InvalidInput(N_("no team with id %(id)s"), id=team_id)
-    if not principal.is_admin and team_id not in principal.team_ids:
-        raise PermissionDenied(N_("you can only give a document to a team you belong to"))
-
-
 def _changed(before: DocumentMeta, after: DocumentMeta, names: Sequence[str]) -> list[str]:
     return [name for name in names if getattr(before, name) != getattr(after, name)]
 
@@ -107,7 +98,7 @@ def update_metadata(ctx: Context, principal: Principal, document_id: int,
         if permission_changes and not (principal.is_admin or
                                        document.owner_id == principal.user_id):
             raise PermissionDenied(N_("only the owner or an admin can change who may read this"))
-        _check_team(session, principal, after.team_id if "team_id" in permission_changes
+        require_team_member(session, principal, after.team_id if "team_id" in permission_changes
                     else None)
         changed = _changed(before, after, [f.name for f in fields(DocumentMeta)])
         if not changed:

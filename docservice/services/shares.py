@@ -26,11 +26,16 @@ from docservice.domain import Principal, Role
 from docservice.errors import N_, AuthenticationFailed, InvalidInput, NotFound
 from docservice.services.accounts import hash_secret, verify_secret
 from docservice.services.context import Context
+from docservice.services.throttle import Limit, TooManyAttempts, seconds_to_wait
 from docservice.services.tokens import new_secret, token_hash
 from docservice.views import DocumentView, ShareView, VersionView
 
 MAX_DAYS = 365
 SHARE_PREFIX = "sh_"
+MIN_PASSWORD = 8
+WRONG_PASSWORD = "share_password_failed"
+FREE_TRIES_PER_ADDRESS = 5  # wrong passwords for one link from one address before waits
+FREE_TRIES_PER_LINK = 20
 
 
 class ShareNotFound(NotFound):
@@ -69,6 +74,9 @@ def create_share(ctx: Context, principal: Principal, document_id: int, *,
     """A new link; ``version_id`` pins one version, None follows the latest."""
     if not 1 <= expires_in_days <= MAX_DAYS:
         raise InvalidInput(N_("a share link expires after 1 to %(days)s days"), days=MAX_DAYS)
+    if password is not None and len(password) < MIN_PASSWORD:
+        raise InvalidInput(N_("a share link password needs at least %(count)s characters"),
+                           count=MIN_PASSWORD)
     raw = new_secret(SHARE_PREFIX)
     with ctx.uow() as uow:
         writable_document(uow.session, principal, document_id)
@@ -116,17 +124,40 @@ def _visitor(share: ShareLink) -> Principal:
     return Principal(user_id=None, email=f"share-link:{share.id}", role=Role.VIEWER)
 
 
-def _unlocked_share(session: Session, token: str, password: str | None,
-                    unlocked: bool) -> ShareLink:
+def _unlocked_share(ctx: Context, session: Session, token: str, password: str | None,
+                    unlocked: bool, address: str) -> ShareLink:
     share = session.scalar(select(ShareLink).where(ShareLink.token_hash == token_hash(token)))
     if share is None or not share_is_active(share):
         raise ShareNotFound()
     if share.password_hash and not unlocked:
         if not password:
             raise SharePasswordRequired(wrong=False)
+        _check_tries(ctx, share, address)
         if not verify_secret(share.password_hash, password):
+            _record_wrong_password(ctx, share, address)
             raise SharePasswordRequired(wrong=True)
     return share
+
+
+def _check_tries(ctx: Context, share: ShareLink, address: str) -> None:
+    """Wrong passwords slow the next try, from that address and for the link as a whole."""
+    wait = seconds_to_wait(ctx, WRONG_PASSWORD, [
+        Limit(FREE_TRIES_PER_ADDRESS, detail=_tried_from(share, address)),
+        Limit(FREE_TRIES_PER_LINK, detail_prefix=f"share {share.id} from ")])
+    if wait:
+        raise TooManyAttempts(N_("too many wrong passwords for this link; wait a while and "
+                                 "try again"), wait)
+
+
+def _tried_from(share: ShareLink, address: str) -> str:
+    return f"share {share.id} from {address}"
+
+
+def _record_wrong_password(ctx: Context, share: ShareLink, address: str) -> None:
+    with ctx.uow() as uow:  # its own transaction: the caller's ends with the error
+        record_event(uow.session, _visitor(share), WRONG_PASSWORD,
+                     document_id=share.document_id, detail=_tried_from(share, address))
+        uow.commit()
 
 
 def _shared_version(session: Session, share: ShareLink) -> Version:
@@ -139,10 +170,11 @@ def _shared_version(session: Session, share: ShareLink) -> Version:
 
 
 def open_share(ctx: Context, token: str, *, password: str | None = None,
-               unlocked: bool = False) -> SharedItem:
-    """What a link shows; ``unlocked`` says the visitor gave the password earlier."""
+               unlocked: bool = False, address: str = "unknown") -> SharedItem:
+    """What a link shows; ``unlocked`` says the visitor gave the password earlier. Raises
+    SharePasswordRequired, or TooManyAttempts after wrong passwords from ``address``."""
     with ctx.uow() as uow:
-        share = _unlocked_share(uow.session, token, password, unlocked)
+        share = _unlocked_share(ctx, uow.session, token, password, unlocked, address)
         version = _shared_version(uow.session, share)
         item = SharedItem(share.id, document_view(version.document), version_view(version),
                           share.version_id is not None, aware(share.expires_at))
@@ -153,10 +185,11 @@ def open_share(ctx: Context, token: str, *, password: str | None = None,
 
 
 def download_share(ctx: Context, token: str, *, password: str | None = None,
-                   unlocked: bool = False) -> tuple[VersionView, Iterator[bytes]]:
+                   unlocked: bool = False, address: str = "unknown"
+                   ) -> tuple[VersionView, Iterator[bytes]]:
     """The shared version's metadata and bytes; the download is audited."""
     with ctx.uow() as uow:
-        share = _unlocked_share(uow.session, token, password, unlocked)
+        share = _unlocked_share(ctx, uow.session, token, password, unlocked, address)
         version = _shared_version(uow.session, share)
         view, blob_key = version_view(version), version.blob_key
         record_event(uow.session, _visitor(share), "share_download",

@@ -57,6 +57,12 @@ def bearer_token() -> str | None:
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
 
 
+def client_address() -> str:
+    """The caller's address: the connection's, or behind DOCSERVICE_TRUSTED_PROXIES the one
+    the proxies forwarded (ProxyFix sets it)."""
+    return request.remote_addr or "unknown"
+
+
 def current_principal() -> Principal:
     """The caller's principal. Raises AuthenticationFailed when nobody is signed in."""
     if "principal" in g:

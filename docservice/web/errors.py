@@ -43,10 +43,17 @@ def error_response(code: str, message: str, status: int, localized: str | None =
                            status=status), status
 
 
+def retry_headers(exc: DocserviceError) -> dict[str, str]:
+    """``Retry-After`` for an error that says how long to wait (too many attempts)."""
+    retry_after = getattr(exc, "retry_after", None)
+    return {"Retry-After": str(retry_after)} if retry_after else {}
+
+
 def init_app(app: Flask, upload_limit_mb: int) -> None:
     @app.errorhandler(DocserviceError)
     def on_service_error(exc: DocserviceError) -> Any:
-        return error_response(exc.code, exc.message, exc.http_status, error_message(exc))
+        body, status = error_response(exc.code, exc.message, exc.http_status, error_message(exc))
+        return body, status, retry_headers(exc)
 
     @app.errorhandler(CSRFError)
     def on_csrf_error(exc: CSRFError) -> Any:

@@ -46,6 +46,7 @@ LABELS: dict[str, str] = {
     "action_login_failed": N_("failed sign-in"), "action_delete": N_("deletion"),
     "action_password_change": N_("password change"),
     "action_password_reset": N_("password reset by an admin"), "action_logout": N_("sign-out"),
+    "action_share_password_failed": N_("wrong share link password"),
 }
 
 

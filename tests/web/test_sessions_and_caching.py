@@ -143,8 +143,8 @@ def test_an_unknown_account_costs_a_login_as_much_as_a_known_one(
     from docservice.services import users
 
     gone = next(u for u in users.list_users(web.ctx, accounts.principal_for(web.ctx, None))
-                if u["email"] == "gone@example.com")
-    users.update_user(web.ctx, accounts.principal_for(web.ctx, None), int(gone["user_id"]),
+                if u.email == "gone@example.com")
+    users.update_user(web.ctx, accounts.principal_for(web.ctx, None), gone.user_id,
                       active=False)
     checked = _verifications(monkeypatch)
     counts = {}

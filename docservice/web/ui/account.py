@@ -9,7 +9,8 @@ from flask_login import current_user, login_user, logout_user
 
 from docservice.errors import N_, AuthenticationFailed, InvalidInput
 from docservice.services import logins, passwords, sessions, tokens, users
-from docservice.web.auth import SESSION_ID, WebUser, sign_in
+from docservice.web.auth import SESSION_ID, WebUser, client_address, sign_in
+from docservice.web.errors import retry_headers
 from docservice.web.i18n import COOKIE, LANGUAGES, error_message, gettext
 from docservice.web.ui.blueprint import bp, ctx, principal, safe_next
 
@@ -26,10 +27,10 @@ def login() -> Any:
     email = request.form.get("email", "")
     try:
         found = logins.log_in(ctx(), email, request.form.get("password", ""),
-                              request.remote_addr or "unknown")
+                              client_address())
     except AuthenticationFailed as exc:
         return render_template("login.html", next=next_url, email=email,
-                               error=error_message(exc)), exc.http_status
+                               error=error_message(exc)), exc.http_status, retry_headers(exc)
     account = users.account(ctx(), found.user_id or 0)
     if account is None:
         return render_template("login.html", next=next_url, email=email,
@@ -90,9 +91,9 @@ def change_password() -> Any:
         passwords.change_own_password(ctx(), principal(), form.get("current_password", ""),
                                       form.get("new_password", ""),
                                       form.get("new_password_again", ""),
-                                      request.remote_addr or "unknown")
+                                      client_address())
     except (InvalidInput, AuthenticationFailed) as exc:
-        return _account_page(password_error=error_message(exc)), exc.http_status
+        return _account_page(password_error=error_message(exc)), exc.http_status, retry_headers(exc)
     account_view = users.account(ctx(), principal().user_id or 0)
     if account_view is not None:  # this session goes on with the new password's stamp
         login_user(WebUser(account_view))

@@ -10,6 +10,7 @@ from flask import flash, redirect, render_template, request, session, url_for
 from docservice.errors import InvalidInput
 from docservice.services import shares
 from docservice.services.tokens import token_hash
+from docservice.web.auth import client_address
 from docservice.web.forms import file_response, optional_int
 from docservice.web.i18n import error_message, gettext
 from docservice.web.ui.blueprint import bp, ctx, principal
@@ -47,7 +48,8 @@ def _unlocked(token: str) -> bool:
 def share(token: str) -> Any:
     password = request.form.get("password") if request.method == "POST" else None
     try:
-        item = shares.open_share(ctx(), token, password=password, unlocked=_unlocked(token))
+        item = shares.open_share(ctx(), token, password=password, unlocked=_unlocked(token),
+                                 address=client_address())
     except shares.SharePasswordRequired as exc:
         return render_template("share_password.html", token=token,
                                error=error_message(exc) if exc.wrong else None), 401
@@ -59,5 +61,6 @@ def share(token: str) -> Any:
 
 @bp.get("/s/<token>/download")
 def share_download(token: str) -> Any:
-    view, chunks = shares.download_share(ctx(), token, unlocked=_unlocked(token))
+    view, chunks = shares.download_share(ctx(), token, unlocked=_unlocked(token),
+                                         address=client_address())
     return file_response(asdict(view), chunks)
