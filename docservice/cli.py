@@ -474,14 +474,16 @@ def worker(burst: bool) -> None:
 @main.command("create-token")
 @click.argument("email")
 @click.option("--name", default="", help="what the token is for (shown in the account page)")
+@click.option("--days", default=90, show_default=True, help="days until the token expires")
 @json_option
 @pass_state
 @handled
-def create_token(state: State, email: str, name: str, as_json: bool) -> None:
+def create_token(state: State, email: str, name: str, days: int, as_json: bool) -> None:
     """Create a personal API token for a user; it is shown once, only its hash is kept."""
     from docservice.services import tokens
 
-    token_id, raw = tokens.create_token_for(state.ctx, email, name or "command line")
+    token_id, raw = tokens.create_token_for(state.ctx, email, name or "command line",
+                                            expires_in_days=days)
     emit({"token_id": token_id, "email": email, "token": raw}, as_json,
          f"API token for {email} (shown once, keep it safe):\n{raw}\n"
          f"use it as: Authorization: Bearer {raw}")

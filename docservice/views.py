@@ -152,6 +152,8 @@ class TokenView:
     name: str
     created_at: str
     last_used_at: str | None
+    expires_at: str | None
+    keep_after_password_change: bool
 
 
 @dataclass(frozen=True)

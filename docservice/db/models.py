@@ -221,6 +221,10 @@ class ApiToken(Base):
     name: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # False: a change of its owner's password deletes the token (the default).
+    keep_after_password_change: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                             server_default=false())
 
 
 class RevokedSession(Base):

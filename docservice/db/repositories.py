@@ -156,8 +156,29 @@ def user_view(user: User) -> UserView:
 
 
 def token_view(token: ApiToken) -> TokenView:
-    return TokenView(token_id=token.id, name=token.name, created_at=token.created_at.isoformat(),
-                     last_used_at=token.last_used_at.isoformat() if token.last_used_at else None)
+    return TokenView(token_id=token.id, name=token.name, created_at=_iso(token.created_at),
+                     last_used_at=_iso(token.last_used_at) or None,
+                     expires_at=_iso(token.expires_at) or None,
+                     keep_after_password_change=token.keep_after_password_change)
+
+
+def _iso(moment: datetime | None) -> str:
+    found = aware(moment)
+    return found.isoformat() if found else ""
+
+
+def token_described(token: ApiToken) -> str:
+    """A token as the audit log names it."""
+    return f"token {token.id} {token.name}"
+
+
+def end_tokens_with_password(session: Session, principal: Principal, user_id: int) -> None:
+    """A password changed: the user's tokens not made to be kept are revoked (audited)."""
+    for token in session.scalars(select(ApiToken).where(
+            ApiToken.user_id == user_id, ApiToken.keep_after_password_change.is_(False))):
+        record_event(session, principal, "token_revoke",
+                     detail=f"{token_described(token)} (password changed)")
+        session.delete(token)
 
 
 def event_view(event: AuditEvent) -> EventView:

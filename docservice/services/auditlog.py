@@ -18,7 +18,9 @@ from docservice.views import EventView
 ACTIONS = ("upload", "new_version", "download", "view", "metadata", "permissions",
            "share_create", "share_open", "share_download", "share_revoke",
            "share_password_failed", "delete", "login",
-           "login_failed", "logout", "password_change", "password_reset")
+           "login_failed", "logout", "password_change", "password_reset", "token_create",
+           "token_revoke", "team_create", "user_create", "user_update", "customer_create",
+           "customer_update", "text")
 MAX_LIMIT = 500
 
 

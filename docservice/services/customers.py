@@ -1,15 +1,22 @@
-"""Customers: the classification documents are filed under, and their documents."""
+"""Customers: the classification documents are filed under, and their documents.
+
+Who sees a customer: admins and editors see every customer (they file uploads under them);
+a viewer sees the customers of the documents they may read, and no other (a private
+contract's customer is nobody else's business). Editors and admins change customers, and
+every change is audited.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select, true
 from sqlalchemy.orm import Session
 
+from docservice.db.access import readable
 from docservice.db.models import Customer, Document
-from docservice.db.repositories import customer_view
+from docservice.db.repositories import customer_view, record_event
 from docservice.domain import CUSTOMER_STAGES, CUSTOMER_TYPES, Principal
 from docservice.errors import N_, Conflict, InvalidInput, NotFound, PermissionDenied
 from docservice.services.context import Context
@@ -19,19 +26,29 @@ from docservice.views import CustomerView
 FIELDS = ("name", "type", "industry", "region", "stage")
 
 
-def list_customers(ctx: Context) -> list[CustomerView]:
+def _visible(principal: Principal) -> ColumnElement[bool]:
+    """The customers ``principal`` may see, as a condition on Customer."""
+    if principal.can_upload:
+        return true()
+    return Customer.id.in_(select(Document.customer_id).where(
+        Document.customer_id.is_not(None), readable(principal)))
+
+
+def list_customers(ctx: Context, principal: Principal) -> list[CustomerView]:
     with ctx.uow() as uow:
-        return [customer_view(c) for c in uow.session.scalars(select(Customer)
-                                                              .order_by(Customer.name))]
+        return [customer_view(c) for c in uow.session.scalars(
+            select(Customer).where(_visible(principal)).order_by(Customer.name))]
 
 
-def get_customer(ctx: Context, customer_id: int) -> CustomerView:
+def get_customer(ctx: Context, principal: Principal, customer_id: int) -> CustomerView:
+    """The customer; NotFound also when ``principal`` may not see it (no existence leak)."""
     with ctx.uow() as uow:
-        return customer_view(_customer(uow.session, customer_id))
+        return customer_view(_customer(uow.session, principal, customer_id))
 
 
-def _customer(session: Session, customer_id: int) -> Customer:
-    customer = session.get(Customer, customer_id)
+def _customer(session: Session, principal: Principal, customer_id: int) -> Customer:
+    customer = session.scalar(select(Customer).where(Customer.id == customer_id,
+                                                     _visible(principal)))
     if customer is None:
         raise NotFound(N_("customer %(id)s not found"), id=customer_id)
     return customer
@@ -84,6 +101,7 @@ def create_customer(ctx: Context, principal: Principal, data: Mapping[str, Any])
         uow.session.add(customer)
         uow.session.flush()
         customer_id = customer.id
+        record_event(uow.session, principal, "customer_create", detail=customer.name)
         uow.commit()
     return customer_id
 
@@ -94,11 +112,17 @@ def update_customer(ctx: Context, principal: Principal, customer_id: int,
     _require_editor(principal)
     values = _clean(data)
     with ctx.uow() as uow:
-        customer = _customer(uow.session, customer_id)
+        customer = _customer(uow.session, principal, customer_id)
         _check_unique(uow.session, values.get("name"), customer_id)
+        changed = []
         for key, value in values.items():
-            if value is not None or key in ("industry", "region"):
+            if (value is not None or key in ("industry", "region")) and \
+                    getattr(customer, key) != value:
+                changed.append(f"{key} {getattr(customer, key) or '-'} -> {value or '-'}")
                 setattr(customer, key, value)
+        if changed:
+            record_event(uow.session, principal, "customer_update",
+                         detail=f"{customer.name}: {', '.join(changed)}")
         document_ids = list(uow.session.scalars(select(Document.id)
                                                 .where(Document.customer_id == customer_id)))
         uow.commit()
@@ -106,7 +130,7 @@ def update_customer(ctx: Context, principal: Principal, customer_id: int,
         reindex_document(ctx, document_id)
 
 
-def customer_query(ctx: Context, customer_id: int, query: str = "") -> str:
+def customer_query(ctx: Context, principal: Principal, customer_id: int, query: str = "") -> str:
     """The search query for the customer's documents (the search trims it by permission)."""
-    name = get_customer(ctx, customer_id).name.replace('"', " ")
+    name = get_customer(ctx, principal, customer_id).name.replace('"', " ")
     return f'customer:"{name}" {query}'.strip()

@@ -5,7 +5,7 @@ a session carries a stamp of the password it was opened with (accounts.session_s
 from __future__ import annotations
 
 from docservice.db.models import User
-from docservice.db.repositories import record_event
+from docservice.db.repositories import end_tokens_with_password, record_event
 from docservice.domain import Principal
 from docservice.errors import N_, AuthenticationFailed, InvalidInput, NotFound
 from docservice.services import accounts, logins
@@ -47,5 +47,6 @@ def _store(ctx: Context, principal: Principal, user_id: int, new: str, action: s
             raise NotFound(N_("user %(id)s not found"), id=user_id)
         user.password_hash = accounts.hash_secret(new)
         record_event(uow.session, principal, action, detail=user.email)
+        end_tokens_with_password(uow.session, principal, user_id)
         uow.commit()
         return user.email

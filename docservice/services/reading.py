@@ -61,12 +61,18 @@ def version_details(ctx: Context, principal: Principal, version_id: int) -> Vers
         return version_view(readable_version(uow.session, principal, version_id))
 
 
-def version_text(ctx: Context, principal: Principal,
-                 version_id: int) -> tuple[VersionView, list[str]]:
-    """A version and its extracted text, one string per page."""
+def version_text(ctx: Context, principal: Principal, version_id: int, *,
+                 record_read: bool = False) -> tuple[VersionView, list[str]]:
+    """A version and its extracted text, one string per page; ``record_read`` audits the
+    read (the API; the document page records its view instead)."""
     with ctx.uow() as uow:
         version = readable_version(uow.session, principal, version_id)
-        return version_view(version), page_texts(uow.session, version_id)
+        found = version_view(version), page_texts(uow.session, version_id)
+        if record_read:
+            record_event(uow.session, principal, "text", document_id=version.document_id,
+                         version_id=version_id)
+            uow.commit()
+        return found
 
 
 def version_states(ctx: Context, principal: Principal,

@@ -1,14 +1,25 @@
-"""Personal API tokens: shown once, stored as a hash, sent as ``Authorization: Bearer``."""
+"""Personal API tokens: shown once, stored as a hash, sent as ``Authorization: Bearer``.
+
+A token expires after the days chosen at creation (``DEFAULT_DAYS``, at most ``MAX_DAYS``) and
+ends when its owner's password changes, unless it was made to be kept. Making and revoking
+tokens is audited."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from docservice.db.models import ApiToken, User, utcnow
-from docservice.db.repositories import principal_of, token_view
+from docservice.db.repositories import (
+    aware,
+    principal_of,
+    record_event,
+    token_described,
+    token_view,
+)
 from docservice.domain import Principal
 from docservice.errors import N_, AuthenticationFailed, InvalidInput, NotFound
 from docservice.services import accounts
@@ -16,6 +27,8 @@ from docservice.services.context import Context
 from docservice.views import TokenView
 
 TOKEN_PREFIX = "ds_"
+DEFAULT_DAYS = 90
+MAX_DAYS = 365
 
 
 def token_hash(raw: str) -> str:
@@ -27,23 +40,32 @@ def new_secret(prefix: str) -> str:
     return prefix + secrets.token_urlsafe(32)
 
 
-def create_token(ctx: Context, principal: Principal, name: str = "") -> tuple[int, str]:
+def create_token(ctx: Context, principal: Principal, name: str = "", *,
+                 expires_in_days: int = DEFAULT_DAYS,
+                 keep_after_password_change: bool = False) -> tuple[int, str]:
     """A new token for the caller: its id and the raw token (the only time it is seen)."""
     if principal.user_id is None:
         raise InvalidInput(N_("the local operator has no account to hold a token"))
+    if not 1 <= expires_in_days <= MAX_DAYS:
+        raise InvalidInput(N_("a token expires after 1 to %(days)s days"), days=MAX_DAYS)
     name = name.strip()[:100] or "API token"
     raw = new_secret(TOKEN_PREFIX)
     with ctx.uow() as uow:
-        token = ApiToken(user_id=principal.user_id, token_hash=token_hash(raw), name=name)
+        token = ApiToken(user_id=principal.user_id, token_hash=token_hash(raw), name=name,
+                         expires_at=utcnow() + timedelta(days=expires_in_days),
+                         keep_after_password_change=keep_after_password_change)
         uow.session.add(token)
         uow.session.flush()
         token_id = token.id
+        record_event(uow.session, principal, "token_create", detail=token_described(token))
         uow.commit()
     return token_id, raw
 
 
-def create_token_for(ctx: Context, email: str, name: str = "") -> tuple[int, str]:
-    return create_token(ctx, accounts.principal_for(ctx, email), name)
+def create_token_for(ctx: Context, email: str, name: str = "", *,
+                     expires_in_days: int = DEFAULT_DAYS) -> tuple[int, str]:
+    return create_token(ctx, accounts.principal_for(ctx, email), name,
+                        expires_in_days=expires_in_days)
 
 
 def list_tokens(ctx: Context, principal: Principal) -> list[TokenView]:
@@ -59,6 +81,7 @@ def revoke_token(ctx: Context, principal: Principal, token_id: int) -> None:
         token = uow.session.get(ApiToken, token_id)
         if token is None or (token.user_id != principal.user_id and not principal.is_admin):
             raise NotFound(N_("token %(id)s not found"), id=token_id)
+        record_event(uow.session, principal, "token_revoke", detail=token_described(token))
         uow.session.delete(token)
         uow.commit()
 
@@ -70,6 +93,9 @@ def principal_for_token(ctx: Context, raw: str) -> Principal:
         user = uow.session.get(User, token.user_id) if token is not None else None
         if token is None or user is None or not user.active:
             raise AuthenticationFailed(N_("invalid or revoked API token"))
+        expires = aware(token.expires_at)
+        if expires is not None and expires <= utcnow():
+            raise AuthenticationFailed(N_("this API token has expired; create a new one"))
         token.last_used_at = utcnow()
         principal = principal_of(user)
         uow.commit()

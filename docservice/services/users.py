@@ -7,7 +7,7 @@ from dataclasses import asdict
 from sqlalchemy import select
 
 from docservice.db.models import Team, User
-from docservice.db.repositories import principal_of, user_view
+from docservice.db.repositories import principal_of, record_event, user_view
 from docservice.domain import Principal, Role
 from docservice.errors import N_, InvalidInput, NotFound, PermissionDenied
 from docservice.services import accounts
@@ -38,13 +38,23 @@ def list_teams(ctx: Context) -> list[TeamView]:
 def create_user(ctx: Context, principal: Principal, email: str, role: str, teams: list[str],
                 password: str, name: str = "") -> int:
     require_admin(principal)
-    return accounts.create_user(ctx, email, role, teams=teams, password=password, name=name,
-                                create_teams=False)
+    user_id = accounts.create_user(ctx, email, role, teams=teams, password=password, name=name,
+                                   create_teams=False)
+    _record(ctx, principal, "user_create", f"{email.strip().lower()} {role}")
+    return user_id
 
 
 def create_team(ctx: Context, principal: Principal, name: str) -> int:
     require_admin(principal)
-    return accounts.create_team(ctx, name)
+    team_id = accounts.create_team(ctx, name)
+    _record(ctx, principal, "team_create", name.strip())
+    return team_id
+
+
+def _record(ctx: Context, principal: Principal, action: str, detail: str) -> None:
+    with ctx.uow() as uow:
+        record_event(uow.session, principal, action, detail=detail)
+        uow.commit()
 
 
 def update_user(ctx: Context, principal: Principal, user_id: int, *, role: str | None = None,
@@ -57,6 +67,7 @@ def update_user(ctx: Context, principal: Principal, user_id: int, *, role: str |
             raise NotFound(N_("user %(id)s not found"), id=user_id)
         if user.id == principal.user_id and (active is False or role not in (None, "admin")):
             raise InvalidInput(N_("you cannot demote or disable your own account"))
+        before = user_view(user)
         if role is not None:
             try:
                 user.role = Role(role).value
@@ -70,7 +81,24 @@ def update_user(ctx: Context, principal: Principal, user_id: int, *, role: str |
             if missing:
                 raise InvalidInput(N_("no team named %(name)s"), name=sorted(missing)[0])
             user.teams = found
+        changes = _changes(before, user_view(user))
+        if changes:
+            record_event(uow.session, principal, "user_update",
+                         detail=f"{user.email}: {', '.join(changes)}")
         uow.commit()
+
+
+def _changes(before: UserView, after: UserView) -> list[str]:
+    """What an admin changed about a user, as the audit log says it."""
+    changes = []
+    if before.role != after.role:
+        changes.append(f"role {before.role} -> {after.role}")
+    if before.active != after.active:
+        changes.append("enabled" if after.active else "disabled")
+    if before.teams != after.teams:
+        changes.append(f"teams {', '.join(before.teams) or '-'} -> "
+                       f"{', '.join(after.teams) or '-'}")
+    return changes
 
 
 def set_language(ctx: Context, principal: Principal, language: str) -> None:

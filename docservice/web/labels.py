@@ -47,6 +47,10 @@ LABELS: dict[str, str] = {
     "action_password_change": N_("password change"),
     "action_password_reset": N_("password reset by an admin"), "action_logout": N_("sign-out"),
     "action_share_password_failed": N_("wrong share link password"),
+    "action_token_create": N_("API token created"), "action_token_revoke": N_("API token revoked"),
+    "action_team_create": N_("team created"), "action_user_create": N_("user created"),
+    "action_user_update": N_("user changed"), "action_customer_create": N_("customer created"),
+    "action_customer_update": N_("customer changed"), "action_text": N_("text read"),
 }
 
 

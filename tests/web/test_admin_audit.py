@@ -100,3 +100,42 @@ def test_signing_out_is_in_the_audit_log(web: Web, bob: Browser, admin: Browser)
     events = admin.get("/api/v1/audit?action=logout&actor=bob").get_json()
     assert len(events) == len(before) + 1 and events[0]["actor"] == "bob@example.com"
     assert "sign-out" in text_of(admin.get("/audit?action=logout"))
+
+
+def test_accounts_teams_tokens_customers_and_text_reads_are_audited(
+        web: Web, alice: Browser, admin: Browser) -> None:
+    alice.post("/account/tokens", {"name": "CRM sync"})
+    token_id = alice.get("/api/v1/tokens").get_json()[0]["token_id"]
+    alice.post(f"/account/tokens/{token_id}/revoke")
+    admin.post("/admin/teams", {"name": "service"})
+    admin.post("/admin/users", {"email": "erin@example.com", "role": "viewer",
+                                "teams": ["service"], "password": PASSWORD})
+    bob_id = next(u.user_id for u in _users(admin) if u.email == "bob@example.com")
+    admin.post(f"/admin/users/{bob_id}", {"role": "editor", "teams": ["sales"], "active": "1"})
+    admin.post(f"/admin/users/{bob_id}", {"role": "editor", "teams": ["sales"]})
+    customer = alice.api("POST", "/api/v1/customers", json={"name": "Audit Co"}).get_json()
+    alice.api("PATCH", f"/api/v1/customers/{customer['customer_id']}", json={"stage": "intent"})
+    doc = alice.upload("terms.txt", b"payment terms")
+    web.settle(doc["version_id"])
+    alice.get(f"/api/v1/versions/{doc['version_id']}/text")
+    events = admin.get("/api/v1/audit?limit=500").get_json()
+
+    def details(action: str) -> list[tuple[str, str]]:
+        return [(e["actor"], e["detail"] or "") for e in events if e["action"] == action]
+
+    assert details("token_create") == [("alice@example.com", f"token {token_id} CRM sync")]
+    assert details("token_revoke") == [("alice@example.com", f"token {token_id} CRM sync")]
+    assert details("team_create") == [("admin@example.com", "service")]
+    assert details("user_create") == [("admin@example.com", "erin@example.com viewer")]
+    bob_changes = [detail for actor, detail in details("user_update")
+                   if actor == "admin@example.com" and detail.startswith("bob@example.com")]
+    assert any("role viewer -> editor" in detail for detail in bob_changes)
+    assert any("disabled" in detail for detail in bob_changes)
+    assert ("alice@example.com", "Audit Co") in details("customer_create")
+    texts = [e for e in events if e["action"] == "text"]
+    assert [(e["actor"], e["version_id"]) for e in texts] == [
+        ("alice@example.com", doc["version_id"])]
+    page = text_of(admin.get("/audit"))
+    for label in ("API token created", "API token revoked", "team created", "user created",
+                  "user changed", "customer created", "customer changed", "text read"):
+        assert label in page, label

@@ -70,3 +70,44 @@ def test_the_customer_page_counts_one_document_in_the_singular(web: Web, alice: 
     customer_id = alice.get("/api/v1/customers").get_json()[0]["customer_id"]
     page = text_of(alice.get(f"/customers/{customer_id}"))
     assert '<p class="total">1 document</p>' in page
+
+
+def _names(browser: Browser) -> set[str]:
+    return {customer["name"] for customer in browser.get("/api/v1/customers").get_json()}
+
+
+def test_customers_are_seen_only_by_people_who_may_read_their_documents(
+        web: Web, alice: Browser, bob: Browser, carol: Browser, admin: Browser) -> None:
+    alice.upload("secret-deal.txt", b"secret deal", customer="Hidden Bank",
+                 visibility="private")
+    alice.upload("team-deal.txt", b"team deal", customer="Team Client", visibility="team")
+    alice.post("/customers", {"name": "Fresh Lead", "type": "prospect", "stage": "contact"})
+    hidden = next(c["customer_id"] for c in alice.get("/api/v1/customers").get_json()
+                  if c["name"] == "Hidden Bank")
+    # bob is a viewer in alice's team: the team document's customer only
+    assert _names(bob) == {"Team Client"}
+    for page in ("/customers", "/upload", "/"):
+        assert "Hidden Bank" not in text_of(bob.get(page)), page
+    for path in (f"/api/v1/customers/{hidden}", f"/customers/{hidden}",
+                 f"/api/v1/customers/{hidden}/documents"):
+        assert bob.get(path).status_code == 404, path
+    # editors and admins see every customer: they file uploads under them
+    everyone = {"Hidden Bank", "Team Client", "Fresh Lead"}
+    assert _names(carol) == everyone and _names(admin) == everyone
+    assert "Hidden Bank" in text_of(carol.get("/upload"))
+    assert carol.get(f"/api/v1/customers/{hidden}").status_code == 200
+
+
+def test_customer_changes_are_audited_and_viewers_cannot_make_them(
+        web: Web, alice: Browser, bob: Browser, admin: Browser) -> None:
+    created = alice.api("POST", "/api/v1/customers", json={"name": "Audit Co"})
+    customer_id = created.get_json()["customer_id"]
+    alice.api("PATCH", f"/api/v1/customers/{customer_id}", json={"stage": "intent"})
+    assert bob.api("PATCH", f"/api/v1/customers/{customer_id}",
+                   json={"stage": "purchased"}).status_code in (403, 404)
+    events = admin.get("/api/v1/audit?actor=alice").get_json()
+    changes = [(e["action"], e["detail"]) for e in events if e["action"].startswith("customer")]
+    assert ("customer_create", "Audit Co") in changes
+    assert any(action == "customer_update" and "Audit Co" in detail and "stage" in detail
+               for action, detail in changes)
+    assert "customer changed" in text_of(admin.get("/audit?action=customer_update"))

@@ -1,6 +1,7 @@
 """Every role in two teams, plus a share-link visitor, against every visibility and a deleted
 document, over every read path: one cell per (person, document, path). Any leak or wrong
-denial fails the test."""
+denial fails the test. Each document is filed under a customer of its own: a viewer sees that
+customer only if they may read the document; editors and admins see every customer."""
 
 from __future__ import annotations
 
@@ -56,12 +57,17 @@ class Doc:
     def product(self) -> str:
         return f"prod-{self.name}"
 
+    @property
+    def customer(self) -> str:
+        return f"Cust {self.name}"
+
 
 @dataclass
 class World:
     web: Web
     docs: list[Doc]
     customer_id: int
+    customer_ids: dict[str, int]
     share_paths: dict[str, str]
     browsers: dict[str, Browser] = field(default_factory=dict)
 
@@ -76,7 +82,7 @@ def _build(web: Web) -> World:
     docs = []
     for name, (fields, _readers) in DOCUMENTS.items():
         body = f"matrixcommon zq{name} clause".encode()
-        outcome = owner.upload(f"matrix-{name}.txt", body, customer="MatrixCo",
+        outcome = owner.upload(f"matrix-{name}.txt", body, customer=f"Cust {name}",
                                product=f"prod-{name}", tags=f"tag-{name}", **fields)
         docs.append(Doc(name, outcome["document_id"], outcome["version_id"], body))
     web.settle(*(doc.version_id for doc in docs))
@@ -87,8 +93,8 @@ def _build(web: Web) -> World:
             share_paths[doc.name] = link.get_json()["url"].replace("http://localhost", "")
     deleted = next(doc for doc in docs if doc.name == DELETED)
     assert owner.api("DELETE", f"/api/v1/documents/{deleted.document_id}").status_code == 204
-    customer_id = owner.get("/api/v1/customers").get_json()[0]["customer_id"]
-    world = World(web, docs, customer_id, share_paths)
+    customer_ids = {c["name"]: c["customer_id"] for c in owner.get("/api/v1/customers").get_json()}
+    world = World(web, docs, customer_ids["MatrixCo"], customer_ids, share_paths)
     world.browsers = {email: web.signed_in(email) for email in PEOPLE}
     world.browsers[VISITOR] = web.browser()
     return world
@@ -138,9 +144,9 @@ PATHS: dict[str, Path] = {
     "download page": lambda b, w, d: b.get(f"/v/{d.version_id}/download").data == d.body,
     "latest link": lambda b, w, d: b.get(f"/d/{d.document_id}/latest").data == d.body,
     "customer page": lambda b, w, d: f'data-document-id="{d.document_id}"' in text_of(
-        b.get(f"/customers/{w.customer_id}")),
+        b.get(f"/customers/{w.customer_ids[d.customer]}")),
     "api customer documents": lambda b, w, d: d.document_id in _json_ids(
-        b, f"/api/v1/customers/{w.customer_id}/documents"),
+        b, f"/api/v1/customers/{w.customer_ids[d.customer]}/documents"),
     "api document": lambda b, w, d: _ok(b, f"/api/v1/documents/{d.document_id}"),
     "api versions": lambda b, w, d: _ok(b, f"/api/v1/documents/{d.document_id}/versions"),
     "api version": lambda b, w, d: _ok(b, f"/api/v1/versions/{d.version_id}"),
@@ -158,6 +164,24 @@ PATHS: dict[str, Path] = {
 }
 
 
+def _customer_listed(browser: Browser, doc: Doc) -> bool:
+    response = browser.get("/api/v1/customers")
+    return response.status_code == 200 and doc.customer in {
+        c["name"] for c in response.get_json()}
+
+
+# Paths showing a document's customer (not the document): seen by every editor and admin,
+# and by a viewer who may read the document (the upload form is for editors and admins only).
+CUSTOMER_PATHS: dict[str, Path] = {
+    "api customer list": lambda b, w, d: _customer_listed(b, d),
+    "customer list page": lambda b, w, d: d.customer in text_of(b.get("/customers")),
+    "upload form customers": lambda b, w, d: d.customer in text_of(b.get("/upload")),
+    "api customer": lambda b, w, d: _ok(b, f"/api/v1/customers/{w.customer_ids[d.customer]}"),
+    "customer page itself": lambda b, w, d: _ok(b, f"/customers/{w.customer_ids[d.customer]}"),
+}
+PATHS.update(CUSTOMER_PATHS)
+
+
 def _share_path(world: World, doc: Doc) -> str:
     """The link to ``doc`` if one was made, else the link to SHARED (it must not show ``doc``)."""
     return world.share_paths.get(doc.name, world.share_paths[SHARED])
@@ -173,6 +197,10 @@ SHARE_PATHS: dict[str, Path] = {
 def _expected(person: str, doc: Doc, path: str) -> bool:
     if person == VISITOR:
         return path in SHARE_PATHS and doc.name == SHARED
+    if path in CUSTOMER_PATHS and PEOPLE[person][0] in ("admin", "editor"):
+        return True
+    if path == "upload form customers":
+        return False
     return doc.name in DOCUMENTS and person in DOCUMENTS[doc.name][1]
 
 

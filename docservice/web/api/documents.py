@@ -124,7 +124,8 @@ def download(version_id: int) -> Any:
 
 @bp.get("/versions/<id:version_id>/text")
 def text(version_id: int) -> Any:
-    view, pages = reading.version_text(ctx(), current_principal(), version_id)
+    view, pages = reading.version_text(ctx(), current_principal(), version_id,
+                                       record_read=True)
     return jsonify({"version": plain(view), "pages": [{"page": number, "text": page}
                                                for number, page in enumerate(pages, start=1)]})
 

@@ -23,30 +23,30 @@ def me() -> Any:
 
 @bp.get("/customers")
 def list_customers() -> Any:
-    current_principal()
-    return jsonify(plain(customers.list_customers(ctx())))
+    return jsonify(plain(customers.list_customers(ctx(), current_principal())))
 
 
 @bp.post("/customers")
 def create_customer() -> Any:
     customer_id = customers.create_customer(ctx(), current_principal(), json_body())
-    return jsonify(plain(customers.get_customer(ctx(), customer_id))), 201
+    return jsonify(plain(customers.get_customer(ctx(), current_principal(), customer_id))), 201
 
 
 @bp.get("/customers/<id:customer_id>")
 def customer(customer_id: int) -> Any:
-    return jsonify(plain(customers.get_customer(ctx(), customer_id)))
+    return jsonify(plain(customers.get_customer(ctx(), current_principal(), customer_id)))
 
 
 @bp.patch("/customers/<id:customer_id>")
 def update_customer(customer_id: int) -> Any:
     customers.update_customer(ctx(), current_principal(), customer_id, json_body())
-    return jsonify(plain(customers.get_customer(ctx(), customer_id)))
+    return jsonify(plain(customers.get_customer(ctx(), current_principal(), customer_id)))
 
 
 @bp.get("/customers/<id:customer_id>/documents")
 def customer_documents(customer_id: int) -> Any:
-    raw = customers.customer_query(ctx(), customer_id, request.args.get("q", ""))
+    raw = customers.customer_query(ctx(), current_principal(), customer_id,
+                                   request.args.get("q", ""))
     return jsonify(plain(search_service.search(
         ctx(), current_principal(), raw, all_versions=bool_arg("all_versions"),
         limit=int_arg("limit", 20), offset=int_arg("offset", 0),

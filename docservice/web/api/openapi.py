@@ -151,7 +151,10 @@ def paths() -> dict[str, Any]:
         "/tokens": {
             "get": op("The caller's API tokens", {200: array(ref("Token"))}),
             "post": op("Create an API token (shown once)", {201: ref("CreatedToken")},
-                       body=_json_body({"type": "object", "properties": {"name": STR}}))},
+                       body=_json_body({"type": "object", "properties": {
+                           "name": STR, "keep_after_password_change": BOOL,
+                           "expires_in_days": {"type": "integer", "minimum": 1,
+                                               "maximum": 365}}}))},
         "/tokens/{token_id}": {"delete": op("Revoke an API token", {204: None},
                                             [_path_id("token_id")])},
     }

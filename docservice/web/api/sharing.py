@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from flask import jsonify, url_for
@@ -57,8 +58,16 @@ def list_tokens() -> Any:
 @bp.post("/tokens")
 def create_token() -> Any:
     body = json_body()
-    token_id, raw = tokens.create_token(ctx(), current_principal(), str(body.get("name", "")))
-    return jsonify({"token_id": token_id, "token": raw}), 201
+    keep = body.get("keep_after_password_change", False)
+    if not isinstance(keep, bool):
+        raise InvalidInput(N_("keep_after_password_change must be true or false"))
+    token_id, raw = tokens.create_token(
+        ctx(), current_principal(), str(body.get("name", "")),
+        expires_in_days=_optional_int(body, "expires_in_days", tokens.DEFAULT_DAYS) or 0,
+        keep_after_password_change=keep)
+    listed = next(t for t in tokens.list_tokens(ctx(), current_principal())
+                  if t.token_id == token_id)
+    return jsonify({**asdict(listed), "token": raw}), 201
 
 
 @bp.delete("/tokens/<id:token_id>")

@@ -11,10 +11,12 @@ from docservice.errors import N_, AuthenticationFailed, InvalidInput
 from docservice.services import logins, passwords, sessions, tokens, users
 from docservice.web.auth import SESSION_ID, WebUser, client_address, sign_in
 from docservice.web.errors import retry_headers
+from docservice.web.forms import optional_int
 from docservice.web.i18n import COOKIE, LANGUAGES, error_message, gettext
 from docservice.web.ui.blueprint import bp, ctx, principal, safe_next
 
 ONE_YEAR = 365 * 24 * 3600
+TOKEN_DAYS = (30, 90, 180, 365)  # lifetimes offered on the account page
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -63,7 +65,8 @@ def language() -> Any:
 
 def _account_page(new_token: str | None = None, password_error: str | None = None) -> Any:
     return render_template("account.html", tokens=tokens.list_tokens(ctx(), principal()),
-                           new_token=new_token, password_error=password_error)
+                           new_token=new_token, password_error=password_error,
+                           token_days=TOKEN_DAYS, default_days=tokens.DEFAULT_DAYS)
 
 
 @bp.get("/account")
@@ -73,7 +76,11 @@ def account() -> Any:
 
 @bp.post("/account/tokens")
 def create_token() -> Any:
-    _token_id, raw = tokens.create_token(ctx(), principal(), request.form.get("name", ""))
+    form = request.form
+    _token_id, raw = tokens.create_token(
+        ctx(), principal(), form.get("name", ""),
+        expires_in_days=optional_int(form.get("days"), "days") or tokens.DEFAULT_DAYS,
+        keep_after_password_change=form.get("keep_after_password_change") == "1")
     return _account_page(new_token=raw)
 
 

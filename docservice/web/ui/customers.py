@@ -22,7 +22,7 @@ def _form() -> dict[str, Any]:
 
 @bp.get("/customers")
 def customer_list() -> Any:
-    return render_template("customers.html", customers=customers.list_customers(ctx()),
+    return render_template("customers.html", customers=customers.list_customers(ctx(), principal()),
                            types=CUSTOMER_TYPES, stages=CUSTOMER_STAGES)
 
 
@@ -38,12 +38,12 @@ def create_customer() -> Any:
 
 @bp.get("/customers/<id:customer_id>")
 def customer(customer_id: int) -> Any:
-    found = customers.get_customer(ctx(), customer_id)
+    found = customers.get_customer(ctx(), principal(), customer_id)
     query = request.args.get("q", "").strip()
     sort = request.args.get("sort", "date")
     page = page_number()
-    result, error, status = run_search(customers.customer_query(ctx(), customer_id, query),
-                                       page, sort=sort, all_versions=False)
+    raw = customers.customer_query(ctx(), principal(), customer_id, query)
+    result, error, status = run_search(raw, page, sort=sort, all_versions=False)
     return render_template("customer.html", customer=found, q=query, sort=sort, page=page,
                            result=result, error=error, page_size=PAGE_SIZE,
                            types=CUSTOMER_TYPES, stages=CUSTOMER_STAGES), status

@@ -38,7 +38,8 @@ def document(document_id: int) -> Any:
     return render_template(
         "document.html", doc=details, shown=shown, pages=pages, q=query,
         marks=search_service.highlights(query, pages),
-        shares=share_list, customers=customers.list_customers(ctx()) if editing else [],
+        shares=share_list,
+        customers=customers.list_customers(ctx(), principal()) if editing else [],
         teams=users.list_teams(ctx()) if editing else [])
 
 

@@ -9,7 +9,7 @@ from flask import render_template
 from docservice.domain import SUBTYPES, Category, Visibility
 from docservice.services import customers, users
 from docservice.web.labels import label
-from docservice.web.ui.blueprint import bp, ctx
+from docservice.web.ui.blueprint import bp, ctx, principal
 
 
 @bp.get("/upload")
@@ -19,6 +19,6 @@ def upload() -> Any:
                            labels={code: label(code) for code in codes},
                            subtypes={c.value: SUBTYPES[c] for c in Category},
                            visibilities=[v.value for v in Visibility],
-                           customers=customers.list_customers(ctx()),
+                           customers=customers.list_customers(ctx(), principal()),
                            teams=users.list_teams(ctx()),
                            limit_mb=ctx().settings.max_upload_mb)
