@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from argon2 import PasswordHasher
+from werkzeug.test import TestResponse
 
 from docservice.services import accounts
 from tests.web.conftest import PASSWORD, Browser, Web, text_of
@@ -66,10 +67,14 @@ def test_the_session_cookie_lasts_twelve_hours_and_stays_on_this_site(web: Web) 
     assert "Secure" not in cookie  # plain http on a laptop: a Secure cookie would never return
 
 
+def _csrf_token(page: TestResponse) -> str:
+    return text_of(page).split('name="csrf-token" content="')[1].split('"')[0]
+
+
 def test_the_session_cookie_is_secure_when_the_site_is_served_over_https(web: Web) -> None:
     browser = Browser(web.app.test_client())
     page = browser.client.get("/login", base_url="https://docs.example")
-    token = text_of(page).split('name="csrf-token" content="')[1].split('"')[0]
+    token = _csrf_token(page)
     response = browser.client.post(  # over https a form must come from this site (Referer)
         "/login", base_url="https://docs.example",
         headers={"Referer": "https://docs.example/login"},
@@ -89,14 +94,14 @@ def test_behind_a_configured_proxy_the_forwarded_scheme_makes_the_cookie_secure(
     forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9",
                  "Referer": "https://localhost/login"}
     page = client.get("/login", headers=forwarded)
-    token = text_of(page).split('name="csrf-token" content="')[1].split('"')[0]
+    token = _csrf_token(page)
     response = client.post("/login", headers=forwarded, data={
         "email": "alice@example.com", "password": PASSWORD, "csrf_token": token})
     assert "; Secure" in _session_cookie(response.headers.getlist("Set-Cookie"))
     # Without the setting the header is anybody's to send, and is not believed.
     plain = web.app.test_client()
     page = plain.get("/login", headers=forwarded)
-    token = text_of(page).split('name="csrf-token" content="')[1].split('"')[0]
+    token = _csrf_token(page)
     response = plain.post("/login", headers=forwarded, data={
         "email": "alice@example.com", "password": PASSWORD, "csrf_token": token})
     assert "Secure" not in _session_cookie(response.headers.getlist("Set-Cookie"))
