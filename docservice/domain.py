@@ -223,7 +223,6 @@ class SearchResult:
     suggestion: str | None = None  # a query to offer: "did you mean", or broader when no hits
 
 
-
 _FILE_KINDS = {
     "application/pdf": "pdf",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
