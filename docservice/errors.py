@@ -60,6 +60,23 @@ class InvalidInput(DocserviceError):
     http_status = 400
 
 
+class InvalidFields(InvalidInput):
+    """Input that breaks its declared shape: the message is the first wrong field's, and
+    ``fields`` maps each wrong field to why (already in the caller's language)."""
+
+    def __init__(self, message_id: str, values: dict[str, object],
+                 fields: dict[str, str]) -> None:
+        super().__init__(message_id, **values)
+        self.fields = fields
+
+
+class Unprocessable(InvalidInput):
+    """Well-formed input the data rejects: a grant to nobody, a subtype the stored category
+    does not have, a version of another document (what no schema can say)."""
+
+    http_status = 422
+
+
 class InvalidBlobKey(InvalidInput):
     def __init__(self, key: str) -> None:
         super().__init__(N_("invalid blob key %(key)r"), key=key)

@@ -13,8 +13,8 @@ from docservice.domain import Principal, Role, Visibility, acl_tokens_of
 from docservice.errors import (
     N_,
     DocumentNotFound,
-    InvalidInput,
     PermissionDenied,
+    Unprocessable,
     VersionNotFound,
 )
 
@@ -102,10 +102,10 @@ def readable_versions(session: Session, principal: Principal,
 
 def require_team_member(session: Session, principal: Principal, team_id: int | None) -> None:
     """A document goes only to a team that exists and, unless an admin files it, that the
-    caller belongs to. Raises InvalidInput or PermissionDenied."""
+    caller belongs to. Raises Unprocessable (422) or PermissionDenied."""
     if team_id is None:
         return
     if session.get(Team, team_id) is None:
-        raise InvalidInput(N_("no team with id %(id)s"), id=team_id)
+        raise Unprocessable(N_("no team with id %(id)s"), id=team_id)
     if not principal.is_admin and team_id not in principal.team_ids:
         raise PermissionDenied(N_("you can only give a document to a team you belong to"))

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from docservice.db.models import Document, Version
 from docservice.domain import SUBTYPES, Category
-from docservice.errors import N_, InvalidInput
+from docservice.errors import N_, Unprocessable
 from docservice.ingest.metadata import head_text, suggest_category
 
 
@@ -29,7 +29,7 @@ def chosen_or_suggested(category: str | None, subtype: str | None,
     if subtype:
         owner = category_of_subtype(subtype)
         if owner is None:
-            raise InvalidInput(N_("unknown subtype %(subtype)r"), subtype=subtype)
+            raise Unprocessable(N_("unknown subtype %(subtype)r"), subtype=subtype)
         return owner, subtype, False
     found = suggest_category(filename, "")
     if found is None:

@@ -24,7 +24,14 @@ from docservice.db.repositories import apply_meta, document_view, record_event, 
 from docservice.db.uow import UnitOfWork
 from docservice.domain import SUBTYPES, BlobInfo, Category, IngestState, Principal, Visibility
 from docservice.domain import DocumentMeta as DocumentMeta
-from docservice.errors import N_, DocumentNotFound, InvalidInput, QueueUnavailable
+from docservice.errors import (
+    N_,
+    DocumentNotFound,
+    InvalidInput,
+    NotFound,
+    QueueUnavailable,
+    Unprocessable,
+)
 from docservice.queue.base import INGEST_JOB
 from docservice.services.classify import chosen_or_suggested
 from docservice.services.context import Context
@@ -56,10 +63,10 @@ def validated_meta(meta: DocumentMeta) -> DocumentMeta:
         raise InvalidInput(N_("unknown category %(category)r; use one of %(allowed)s"),
                            category=meta.category, allowed=allowed) from exc
     if meta.subtype and SUBTYPES[category] and meta.subtype not in SUBTYPES[category]:
-        raise InvalidInput(N_("subtype %(subtype)r does not belong to %(category)s; "
-                              "use one of %(allowed)s"),
-                           subtype=meta.subtype, category=category.value,
-                           allowed=", ".join(SUBTYPES[category]))
+        raise Unprocessable(N_("subtype %(subtype)r does not belong to %(category)s; "
+                               "use one of %(allowed)s"),
+                            subtype=meta.subtype, category=category.value,
+                            allowed=", ".join(SUBTYPES[category]))
     try:
         Visibility(meta.visibility)
     except ValueError as exc:
@@ -195,7 +202,7 @@ def find_latest(ctx: Context, principal: Principal, *, product: str | None = Non
     with ctx.uow() as uow:
         version = uow.session.scalar(query)
         if version is None:
-            raise InvalidInput(N_("no readable document matches that product and category"))
+            raise NotFound(N_("no readable document matches that product and category"))
         return version_view(version)
 
 

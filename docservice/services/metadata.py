@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import fields, replace
-from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
@@ -14,14 +13,13 @@ from docservice.db.access import require_team_member, writable_document
 from docservice.db.models import Document, Team, User
 from docservice.db.repositories import apply_meta, record_event
 from docservice.domain import DocumentMeta, Principal, Visibility
-from docservice.errors import N_, InvalidInput, PermissionDenied
+from docservice.errors import N_, PermissionDenied, Unprocessable
+from docservice.inputs import MetadataChanges
 from docservice.services.context import Context
 from docservice.services.documents import validated_meta as validated
 from docservice.services.indexing import reindex_document
 
 PERMISSION_FIELDS = ("visibility", "team_id", "acl")
-EDITABLE = ("title", "category", "subtype", "tags", "product", "customer", "status",
-            "expires_on", "review_by", *PERMISSION_FIELDS)
 PERMISSIONS = ("read", "write")
 
 
@@ -42,16 +40,16 @@ def _grant_token(session: Session, who: str) -> str:
     if kind in ("user", "team") and rest.isdigit():
         model: type[User] | type[Team] = User if kind == "user" else Team
         if session.get(model, int(rest)) is None:
-            raise InvalidInput(N_("no %(kind)s with id %(id)s"), kind=kind, id=rest)
+            raise Unprocessable(N_("no %(kind)s with id %(id)s"), kind=kind, id=rest)
         return who
     if "@" in who:
         user = session.scalar(select(User).where(User.email == who.lower()))
         if user is None:
-            raise InvalidInput(N_("no user with e-mail %(email)s"), email=who)
+            raise Unprocessable(N_("no user with e-mail %(email)s"), email=who)
         return f"user:{user.id}"
     team = session.scalar(select(Team).where(func.lower(Team.name) == who.lower()))
     if team is None:
-        raise InvalidInput(N_("no user or team named %(name)r"), name=who)
+        raise Unprocessable(N_("no user or team named %(name)r"), name=who)
     return f"team:{team.id}"
 
 
@@ -61,8 +59,8 @@ def _resolve_grants(session: Session,
     resolved: dict[str, str] = {}
     for who, permission in grants:
         if permission not in PERMISSIONS:
-            raise InvalidInput(N_("permission must be read or write, not %(permission)r"),
-                               permission=permission)
+            raise Unprocessable(N_("permission must be read or write, not %(permission)r"),
+                                permission=permission)
         resolved[_grant_token(session, who)] = permission
     return tuple(sorted(resolved.items()))
 
@@ -80,20 +78,16 @@ def _changed(before: DocumentMeta, after: DocumentMeta, names: Sequence[str]) ->
 
 
 def update_metadata(ctx: Context, principal: Principal, document_id: int,
-                    changes: Mapping[str, Any]) -> list[str]:
-    """Apply ``changes`` (a subset of EDITABLE); returns the names of the fields changed.
+                    changes: MetadataChanges) -> list[str]:
+    """Apply the fields given in ``changes``; returns the names of the fields changed.
 
     Writers edit metadata; only the owner and admins change who may read the document.
     """
-    unknown = sorted(set(changes) - set(EDITABLE))
-    if unknown:
-        raise InvalidInput(N_("cannot change %(field)s; editable: %(editable)s"), field=unknown[0],
-                           editable=", ".join(EDITABLE))
     with ctx.uow() as uow:
         session = uow.session
         document = writable_document(session, principal, document_id)
         before = _current_meta(document)
-        after = _merged(session, before, changes)
+        after = _merged(session, before, changes.given())
         permission_changes = _changed(before, after, PERMISSION_FIELDS)
         if permission_changes and not (principal.is_admin or
                                        document.owner_id == principal.user_id):
@@ -115,44 +109,17 @@ def update_metadata(ctx: Context, principal: Principal, document_id: int,
 
 
 def _merged(session: Session, before: DocumentMeta, changes: Mapping[str, Any]) -> DocumentMeta:
+    """``before`` with the checked ``changes``; what needs the database is checked here."""
     values = dict(changes)
-    for name in ("expires_on", "review_by"):
-        if isinstance(values.get(name), str):
-            values[name] = _parse_date(name, values[name])
-    if "team_id" in values:
-        values["team_id"] = _team_id(values["team_id"])
     if "tags" in values:
-        values["tags"] = tuple(sorted({str(t).strip().lower() for t in values["tags"]
-                                       if str(t).strip()}))
+        values["tags"] = tuple(sorted({tag.strip().lower() for tag in values["tags"]
+                                       if tag.strip()}))
     if "acl" in values:
-        values["acl"] = _resolve_grants(session, [(str(w), str(p)) for w, p in values["acl"]])
-    for name in ("subtype", "product", "customer"):
-        if name in values and not values[name]:
-            values[name] = None
-    if "title" in values and not str(values["title"] or "").strip():
-        raise InvalidInput(N_("a document needs a title"))
+        values["acl"] = _resolve_grants(session, values["acl"])
     merged = replace(before, **values)
     if merged.visibility == Visibility.CUSTOM.value and not merged.acl:
-        raise InvalidInput(N_("custom visibility needs at least one user or team"))
+        raise Unprocessable(N_("custom visibility needs at least one user or team"))
     return validated(merged)
-
-
-def _team_id(raw: object) -> int | None:
-    if raw in (None, ""):
-        return None
-    try:
-        return int(str(raw))
-    except ValueError as exc:
-        raise InvalidInput(N_("team_id must be a number")) from exc
-
-
-def _parse_date(name: str, raw: str) -> date | None:
-    if not raw.strip():
-        return None
-    try:
-        return date.fromisoformat(raw.strip())
-    except ValueError as exc:
-        raise InvalidInput(N_("%(name)s must be a date like 2025-12-31"), name=name) from exc
 
 
 def _audit_changes(session: Session, principal: Principal, document_id: int,

@@ -23,7 +23,7 @@ from docservice.db.repositories import (
     version_view,
 )
 from docservice.domain import Principal, Role
-from docservice.errors import N_, AuthenticationFailed, InvalidInput, NotFound
+from docservice.errors import N_, AuthenticationFailed, InvalidInput, NotFound, Unprocessable
 from docservice.services.accounts import hash_secret, verify_secret
 from docservice.services.context import Context
 from docservice.services.throttle import Limit, TooManyAttempts, seconds_to_wait
@@ -83,8 +83,8 @@ def create_share(ctx: Context, principal: Principal, document_id: int, *,
         if version_id is not None:
             version = uow.session.get(Version, version_id)
             if version is None or version.document_id != document_id:
-                raise InvalidInput(N_("version %(id)s is not a version of this document"),
-                                   id=version_id)
+                raise Unprocessable(N_("version %(id)s is not a version of this document"),
+                                    id=version_id)
         share = ShareLink(token_hash=token_hash(raw), document_id=document_id,
                           version_id=version_id, created_by=principal.user_id,
                           expires_at=utcnow() + timedelta(days=expires_in_days),

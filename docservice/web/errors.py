@@ -32,12 +32,16 @@ def wants_json() -> bool:
     return best == "application/json"
 
 
-def error_response(code: str, message: str, status: int, localized: str | None = None) -> Any:
-    """``message`` in English; ``localized`` the same in the UI language (default: as is)."""
+def error_response(code: str, message: str, status: int, localized: str | None = None,
+                   fields: dict[str, str] | None = None) -> Any:
+    """``message`` in English; ``localized`` the same in the UI language (default: as is);
+    ``fields``: what is wrong with each field of the input, in the UI language."""
     shown = message if localized is None else localized
     if wants_json():
-        return jsonify(error={"code": code, "message": message,
-                              "localized_message": shown}), status
+        detail: dict[str, Any] = {"code": code, "message": message, "localized_message": shown}
+        if fields:
+            detail["fields"] = fields
+        return jsonify(error=detail), status
     title = gettext(_TITLES.get(status, N_("Error")))
     return render_template("error.html", code=code, title=title, message=shown,
                            status=status), status
@@ -52,7 +56,8 @@ def retry_headers(exc: DocserviceError) -> dict[str, str]:
 def init_app(app: Flask, upload_limit_mb: int) -> None:
     @app.errorhandler(DocserviceError)
     def on_service_error(exc: DocserviceError) -> Any:
-        body, status = error_response(exc.code, exc.message, exc.http_status, error_message(exc))
+        body, status = error_response(exc.code, exc.message, exc.http_status,
+                                      error_message(exc), getattr(exc, "fields", None))
         return body, status, retry_headers(exc)
 
     @app.errorhandler(CSRFError)

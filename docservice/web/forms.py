@@ -5,17 +5,22 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from flask import Response, request
 from werkzeug.datastructures import FileStorage
-from werkzeug.routing import IntegerConverter, Map
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import IntegerConverter
 
 from docservice.errors import N_, InvalidInput
+from docservice.inputs import MAX_ID, MetadataChanges
 from docservice.services.documents import DocumentMeta
+from docservice.web.validation import validated
 
-MAX_ID = 2**53  # ids beyond any row, kept inside every database's integer range
+if TYPE_CHECKING:
+    from docservice.web.api.models import UploadForm
+
 _SPLIT = re.compile(r"[,，;\n]+")
 PERMISSION_WORDS = ("read", "write")
 
@@ -48,17 +53,17 @@ def optional_int(raw: str | None, name: str) -> int | None:
     return value
 
 
-def id_list(raw: str) -> list[int]:
-    """``1,2,3`` as ids; anything that cannot be an id is left out."""
-    return [int(part) for part in raw.split(",")
-            if part.strip().isdigit() and int(part) <= MAX_ID]
-
-
 class IdConverter(IntegerConverter):
-    """``<id:name>`` in routes: a positive integer no larger than MAX_ID (else 404)."""
+    """``<id:name>`` in routes: a positive integer no larger than MAX_ID, else 404.
 
-    def __init__(self, url_map: Map) -> None:
-        super().__init__(url_map, min=1, max=MAX_ID)
+    Said outright: a rule that merely does not match makes werkzeug answer 405 for DELETE
+    or PATCH when another method's rule has the same path."""
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if not 1 <= number <= MAX_ID:
+            raise NotFound()
+        return number
 
 
 def optional_date(raw: str | None, name: str) -> date | None:
@@ -74,35 +79,30 @@ def _blank_to_none(raw: str | None) -> str | None:
     return raw.strip() if raw and raw.strip() else None
 
 
-def meta_from_form(form: Mapping[str, str]) -> DocumentMeta:
-    """Upload metadata from form fields (the upload page and ``POST /api/v1/documents``)."""
+def meta_from_form(form: UploadForm) -> DocumentMeta:
+    """Upload metadata from the upload form (the upload page and ``POST /api/v1/documents``)."""
     return DocumentMeta(
-        title=_blank_to_none(form.get("title")),
-        category=_blank_to_none(form.get("category")),  # none given: the app suggests one
-        subtype=_blank_to_none(form.get("subtype")),
-        tags=tuple(split_list(form.get("tags"))),
-        product=_blank_to_none(form.get("product")),
-        customer=_blank_to_none(form.get("customer")),
-        visibility=(form.get("visibility") or "team").strip(),
-        team_id=optional_int(form.get("team_id"), "team_id"),
-        expires_on=optional_date(form.get("expires_on"), "expires_on"),
-        review_by=optional_date(form.get("review_by"), "review_by"),
-        acl=tuple(parse_grants(form.get("grants"))))
+        title=_blank_to_none(form.title),
+        category=form.category,  # none given: the app suggests one
+        subtype=_blank_to_none(form.subtype), tags=tuple(split_list(form.tags)),
+        product=_blank_to_none(form.product), customer=_blank_to_none(form.customer),
+        visibility=form.visibility, team_id=form.team_id, expires_on=form.expires_on,
+        review_by=form.review_by, acl=tuple(parse_grants(form.grants)))
 
 
-def changes_from_form(form: Mapping[str, str], *, with_permissions: bool) -> dict[str, Any]:
-    """Metadata edits from the document page form."""
+def changes_from_form(form: Mapping[str, str], *, with_permissions: bool) -> MetadataChanges:
+    """Metadata edits from the document page form, checked by the API's model."""
     changes: dict[str, Any] = {
         "title": form.get("title", ""), "category": form.get("category", "other"),
         "subtype": form.get("subtype") or None, "tags": split_list(form.get("tags")),
         "product": form.get("product") or None, "customer": form.get("customer") or None,
         "status": form.get("status") or "active",
-        "expires_on": form.get("expires_on") or "", "review_by": form.get("review_by") or ""}
+        "expires_on": form.get("expires_on") or None, "review_by": form.get("review_by") or None}
     if with_permissions:
         changes["visibility"] = form.get("visibility", "team")
         changes["team_id"] = form.get("team_id") or None
         changes["acl"] = parse_grants(form.get("grants"))
-    return changes
+    return validated(MetadataChanges, changes)
 
 
 def uploaded_file(field: str = "file") -> FileStorage:

@@ -85,7 +85,7 @@ def test_editors_upload_only_into_their_own_teams(web: Web, alice: Browser,
     status, body = _upload(alice, team_id=str(marketing))
     assert status == 403 and "team you belong to" in body["error"]["message"]
     status, body = _upload(alice, team_id="424242")
-    assert status == 400 and body["error"]["message"] == "no team with id 424242"
+    assert status == 422 and body["error"]["message"] == "no team with id 424242"
     status, body = _upload(alice, team_id=str(sales))
     assert status == 201
     assert alice.get(f"/api/v1/documents/{body['document_id']}").get_json()["team_id"] == sales
@@ -99,7 +99,7 @@ def test_editing_a_document_keeps_it_within_the_editors_teams(web: Web,
                       json={"team_id": _team_id(web, "marketing")})
     assert moved.status_code == 403
     unknown = alice.api("PATCH", f"/api/v1/documents/{doc_id}", json={"team_id": 424242})
-    assert unknown.status_code == 400 and "no team with id" in text_of(unknown)
+    assert unknown.status_code == 422 and "no team with id" in text_of(unknown)
 
 
 def _shared_with_password(alice: Browser, password: str = "open sesame") -> str:

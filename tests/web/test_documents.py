@@ -62,7 +62,7 @@ def test_upload_errors_are_clear(alice: Browser) -> None:
     nobody = alice.api("POST", "/api/v1/documents", data={
         "file": (io.BytesIO(b"y"), "y.txt"), "visibility": "custom",
         "grants": "ghost@example.com:read"})
-    assert nobody.status_code == 400 and "ghost@example.com" in nobody.get_json()["error"][
+    assert nobody.status_code == 422 and "ghost@example.com" in nobody.get_json()["error"][
         "message"]
 
 

@@ -86,7 +86,7 @@ def test_sharing_needs_write_access_and_valid_input(web: Web, alice: Browser,
     assert alice.api("POST", f"/api/v1/documents/{doc_id}/shares",
                      json={"expires_in_days": 9999}).status_code == 400
     assert alice.api("POST", f"/api/v1/documents/{doc_id}/shares",
-                     json={"version_id": 424242}).status_code == 400
+                     json={"version_id": 424242}).status_code == 422
     assert alice.api("DELETE", "/api/v1/shares/424242").status_code == 404
     link = _share(alice, doc_id)
     assert bob.api("DELETE", f"/api/v1/shares/{link['share_id']}").status_code == 403

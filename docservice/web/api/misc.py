@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify, request
+from flask import jsonify
 
+from docservice import views
+from docservice.inputs import CustomerFields, NewCustomer
 from docservice.services import auditlog, customers
 from docservice.services import search as search_service
+from docservice.views import SearchPage
+from docservice.web.api import models as m
 from docservice.web.api.blueprint import bp
-from docservice.web.api.common import bool_arg, ctx, int_arg, json_body, plain
+from docservice.web.api.common import ctx, plain
+from docservice.web.api.contract import endpoint
 from docservice.web.auth import current_principal
-from docservice.web.forms import optional_date, optional_int
 
 
 @bp.get("/me")
+@endpoint("Who the caller is", ok={200: m.Me})
 def me() -> Any:
     principal = current_principal()
     return jsonify({"user_id": principal.user_id, "email": principal.email,
@@ -22,44 +27,47 @@ def me() -> Any:
 
 
 @bp.get("/customers")
+@endpoint("All customers", ok={200: list[views.CustomerView]})
 def list_customers() -> Any:
     return jsonify(plain(customers.list_customers(ctx(), current_principal())))
 
 
 @bp.post("/customers")
-def create_customer() -> Any:
-    customer_id = customers.create_customer(ctx(), current_principal(), json_body())
+@endpoint("Create a customer", body=NewCustomer, ok={201: views.CustomerView}, errors=(409,))
+def create_customer(body: NewCustomer) -> Any:
+    customer_id = customers.create_customer(ctx(), current_principal(),
+                                            body.model_dump(exclude_unset=True))
     return jsonify(plain(customers.get_customer(ctx(), current_principal(), customer_id))), 201
 
 
 @bp.get("/customers/<id:customer_id>")
+@endpoint("One customer", ok={200: views.CustomerView})
 def customer(customer_id: int) -> Any:
     return jsonify(plain(customers.get_customer(ctx(), current_principal(), customer_id)))
 
 
 @bp.patch("/customers/<id:customer_id>")
-def update_customer(customer_id: int) -> Any:
-    customers.update_customer(ctx(), current_principal(), customer_id, json_body())
+@endpoint("Change a customer", body=CustomerFields, ok={200: views.CustomerView}, errors=(409,))
+def update_customer(customer_id: int, body: CustomerFields) -> Any:
+    customers.update_customer(ctx(), current_principal(), customer_id,
+                              body.model_dump(exclude_unset=True))
     return jsonify(plain(customers.get_customer(ctx(), current_principal(), customer_id)))
 
 
 @bp.get("/customers/<id:customer_id>/documents")
-def customer_documents(customer_id: int) -> Any:
-    raw = customers.customer_query(ctx(), current_principal(), customer_id,
-                                   request.args.get("q", ""))
+@endpoint("A customer's documents, with facets", query=m.CustomerSearchParams,
+          ok={200: SearchPage})
+def customer_documents(customer_id: int, query: m.CustomerSearchParams) -> Any:
+    raw = customers.customer_query(ctx(), current_principal(), customer_id, query.q)
     return jsonify(plain(search_service.search(
-        ctx(), current_principal(), raw, all_versions=bool_arg("all_versions"),
-        limit=int_arg("limit", 20), offset=int_arg("offset", 0),
-        sort=request.args.get("sort", "date"))))
+        ctx(), current_principal(), raw, all_versions=query.all_versions, limit=query.limit,
+        offset=query.offset, sort=query.sort)))
 
 
 @bp.get("/audit")
-def audit_log() -> Any:
+@endpoint("Audit events, newest first", query=m.AuditParams, ok={200: list[views.EventView]})
+def audit_log(query: m.AuditParams) -> Any:
     wanted = auditlog.AuditFilter(
-        actor=request.args.get("actor") or None,
-        document_id=optional_int(request.args.get("document_id"), "document_id"),
-        action=request.args.get("action") or None,
-        since=optional_date(request.args.get("since"), "since"),
-        until=optional_date(request.args.get("until"), "until"),
-        limit=int_arg("limit", 100), offset=int_arg("offset", 0))
+        actor=query.actor or None, document_id=query.document_id, action=query.action,
+        since=query.since, until=query.until, limit=query.limit, offset=query.offset)
     return jsonify(plain(auditlog.query_events(ctx(), current_principal(), wanted)))

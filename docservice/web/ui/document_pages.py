@@ -46,8 +46,8 @@ def document(document_id: int) -> Any:
 @bp.post("/d/<id:document_id>/edit")
 def edit(document_id: int) -> Any:
     details = reading.document_details(ctx(), principal(), document_id, record_view=False)
-    changes = changes_from_form(request.form, with_permissions=details.can_manage)
     try:
+        changes = changes_from_form(request.form, with_permissions=details.can_manage)
         changed = metadata.update_metadata(ctx(), principal(), document_id, changes)
     except (InvalidInput, PermissionDenied) as exc:
         flash(error_message(exc), "error")

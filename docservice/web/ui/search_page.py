@@ -5,19 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 from flask import render_template, request
+from pydantic import BaseModel
 
 from docservice.errors import InvalidInput, ServiceUnavailable
+from docservice.inputs import Id
 from docservice.services import search as search_service
 from docservice.views import SearchPage
 from docservice.web.i18n import error_message
 from docservice.web.ui.blueprint import bp, ctx, principal
+from docservice.web.validation import validated
 
 PAGE_SIZE = 10
 
 
+class PageArgs(BaseModel):
+    page: Id = 1
+
+
 def page_number() -> int:
-    raw = request.args.get("page", "1")
-    return max(1, int(raw)) if raw.isdigit() else 1
+    """The ``page`` asked for; a page that is not a number is a 400 saying so."""
+    return validated(PageArgs, {"page": request.args.get("page") or "1"}).page
 
 
 def run_search(query: str, page: int, *, sort: str, all_versions: bool,
