@@ -114,7 +114,7 @@ def test_search_answers_with_a_suggestion_the_client_can_run(web: Web,
     exact = client.get(f"/api/v1/search?q={typo['suggestion']}", headers=bearer).get_json()
     assert exact["total"] == 1 and exact["suggestion"] is None
     spec = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
-    assert "suggestion" in spec["SearchResult"]["required"]
+    assert "suggestion" in spec["SearchPage"]["required"]
 
 
 def test_search_parameters_are_checked(alice: Browser) -> None:

@@ -83,7 +83,11 @@ class _Components:
     def schema(self, kind: Any) -> dict[str, Any]:
         """``kind``'s schema, a ``$ref`` when it is a model or a view (dataclass)."""
         found = TypeAdapter(kind).json_schema(ref_template=REF)
-        self.schemas.update(found.pop("$defs", {}))
+        defs = found.pop("$defs", {})
+        if is_dataclass(kind):  # a view goes out whole (asdict): every field is always there
+            for schema in (found, *defs.values()):
+                schema["required"] = list(schema.get("properties", {}))
+        self.schemas.update(defs)
         if isinstance(kind, type) and (issubclass(kind, BaseModel) or is_dataclass(kind)):
             self.schemas[kind.__name__] = found
             return {"$ref": REF.format(model=kind.__name__)}

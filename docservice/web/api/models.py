@@ -107,7 +107,8 @@ class ShareInput(BaseModel):
 
     version_id: Id | None = None
     expires_in_days: Days = 7
-    password: str | None = None
+    password: Annotated[str, Field(min_length=8)] | Literal[""] | None = Field(
+        None, description="at least 8 characters; blank or null for none")
 
 
 class TokenInput(BaseModel):
