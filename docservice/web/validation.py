@@ -55,6 +55,7 @@ TEMPLATES = {
     "missing:file": N_("send the file as multipart/form-data field %(field)r"),
     "string_too_short:title": N_("a document needs a title"),
     "string_pattern_mismatch:title": N_("a document needs a title"),
+    "string_too_short:password": N_("a share link password needs at least %(count)s characters"),
 }
 FALLBACK = N_("%(field)s is not valid")
 
@@ -71,6 +72,7 @@ def _message(error: ErrorDetails, field: str, model: type[BaseModel],
     """The message id for ``error`` and its values."""
     values: dict[str, object] = {key: str(value)
                                  for key, value in (error.get("ctx") or {}).items()}
+    values.setdefault("count", values.get("min_length", ""))
     values.update(field=field, input=repr(error.get("input"))[:60],
                   allowed=", ".join(model.model_fields))
     kind = error["type"]
