@@ -24,7 +24,8 @@ from docservice.services.context import Context
 
 log = logging.getLogger(__name__)
 
-INTERNAL_FAILURE = "an internal error stopped the text extraction; an admin can retry it"
+INTERNAL_FAILURE = ("an internal error stopped the text extraction; an admin can retry it "
+                    "(Retry failed work on the admin page, or docservice retry --failed)")
 PROGRESS_INTERVAL_S = 1.0
 
 
