@@ -2,12 +2,12 @@
 
 A use case calls ``uow.owe(kind, document_id=...)`` inside its unit of work: the row commits
 with the change or not at all, and :func:`dispatch` gets its id once the transaction has
-committed. A job (:func:`run_rows`,
-the same on both tiers) takes a lease on the row, runs the handler registered for its kind,
-and deletes the row. A service outage (``ServiceUnavailable``) leaves the row pending with a
-later ``available_at`` (exponential backoff, without end: the side effect is owed); any
-other error marks it failed, for an admin to retry. The sweeper (services/sweeper.py) queues
-rows again whose time has come or whose worker went away.
+committed. A job (:func:`run_rows`, the same on both tiers) takes a lease on the row, runs
+the handler registered for its kind, and deletes the row. A service outage
+(``ServiceUnavailable``) leaves the row pending with a later ``available_at`` (exponential
+backoff, without end: the side effect is owed); any other error marks it failed, for an
+admin to retry. The sweeper (services/sweeper.py) queues rows again whose time has come or
+whose worker went away.
 
 Handlers take the context and the payload (ids only) and read the current state, so that a
 row run twice, or two rows for one document, do no harm.
