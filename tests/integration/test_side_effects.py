@@ -23,7 +23,7 @@ from docservice.cli import main as cli
 from docservice.config import load_settings
 from docservice.db.models import Page, Version, utcnow
 from docservice.domain import Principal, SearchResult
-from docservice.search.tantivy_index import TantivyIndex
+from docservice.search.tantivy.index import TantivyIndex
 from docservice.services import accounts, auditlog, documents, ingestion, metadata, outbox
 from docservice.services import search as search_service
 from docservice.services.context import Context
@@ -52,7 +52,7 @@ def tier(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Tier]:
         ctx = bootstrap(settings)
         start_workers(ctx)
         assert isinstance(ctx.index, TantivyIndex)
-        ctx.index.lock_timeout = 0.5  # a held writer is reported at once, not after 30 s
+        ctx.index.directory.lock_timeout = 0.5  # a held writer is reported at once, not after 30 s
         yield Tier(ctx, ctx, lambda: held_writer(settings.index_dir),
                    {"DOCSERVICE_DATA_DIR": str(settings.data_dir),
                     "DOCSERVICE_SWEEP_INTERVAL_S": SWEEP_S})
