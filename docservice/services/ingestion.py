@@ -16,17 +16,18 @@ from collections.abc import Callable, Iterable, Sequence
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import selectinload
 
+from docservice.db import claims
+from docservice.db.categories import refine_categories
+from docservice.db.index_entries import document_entries
 from docservice.db.models import Document, Page, Version, utcnow
 from docservice.domain import IngestState
 from docservice.errors import ServiceUnavailable
 from docservice.ingest.metadata import detect_languages
 from docservice.ingest.options import ExtractOptions
+from docservice.ingest.years import years_in
 from docservice.queue.base import INGEST_JOB
-from docservice.services import claims
-from docservice.services.classify import refine_categories
 from docservice.services.context import Context
 from docservice.services.group_finisher import GroupFinisher
-from docservice.services.indexing import document_entries, years_in
 from docservice.services.version_reader import INTERNAL_FAILURE, ReadOutcome, VersionReader
 from docservice.views import FailedVersion, VersionInProgress
 

@@ -23,13 +23,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 
+from docservice.db import claims
 from docservice.db.access import readable
 from docservice.db.models import Document, OutboxRow, utcnow
 from docservice.db.uow import OUTBOX_LEASE
 from docservice.domain import Principal
 from docservice.errors import QueueUnavailable, ServiceUnavailable
 from docservice.queue.base import OUTBOX_JOB
-from docservice.services import claims
 from docservice.services.context import Context
 from docservice.services.indexing import reindex_document
 

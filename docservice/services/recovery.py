@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from docservice.db import claims
 from docservice.db.models import OutboxRow, Version, utcnow
 from docservice.db.repositories import record_event
 from docservice.domain import IngestState, Principal
 from docservice.errors import N_, Conflict, PermissionDenied, VersionNotFound
 from docservice.queue.base import INGEST_JOB
-from docservice.services import claims, outbox
+from docservice.services import outbox
 from docservice.services.context import Context
 from docservice.services.sweeper import sweep
 

@@ -18,9 +18,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from docservice.db.access import readable
+from docservice.db.index_entries import pages_of
 from docservice.db.models import Customer, Document, Version
 from docservice.domain import Principal, SearchHit, SearchQuery, file_kind
 from docservice.errors import N_, InvalidInput, QuerySyntaxError
+from docservice.ingest.years import years_in
 from docservice.search.plan import TIER
 from docservice.search.query import parse_query, wants_latest
 from docservice.search.ranking import RERANK_DEPTH, Candidate, rerank
@@ -28,7 +30,6 @@ from docservice.search.snippets import Snippets
 from docservice.search.suggest import broader_queries, spelling_suggestion
 from docservice.services import outbox
 from docservice.services.context import Context
-from docservice.services.indexing import pages_of, years_in
 from docservice.views import FoundHit, SearchPage, Span
 
 MAX_LIMIT = 100
