@@ -29,8 +29,8 @@ from docservice.db.models import (
     Version,
 )
 from docservice.domain import Principal, Role
+from docservice.ingest.years import years_in
 from docservice.services.context import Context
-from docservice.services.indexing import years_in
 
 ADMIN_EMAIL = "bench-admin@example.com"
 VIEWER_EMAIL = "bench-viewer@example.com"

@@ -35,13 +35,14 @@ from bench.search_tables import Measured, build_tables, latest_keys
 from bench.server import get_json, running_server
 from docservice.bootstrap import bootstrap
 from docservice.config import load_settings
+from docservice.db.index_entries import all_entries
 from docservice.domain import Principal
 from docservice.errors import SearchUnavailable
 from docservice.search.analysis import entry_fields
 from docservice.services import search as search_service
 from docservice.services import tokens
 from docservice.services.context import Context
-from docservice.services.indexing import all_entries, rebuild_index
+from docservice.services.indexing import rebuild_index
 
 QUERIES: tuple[tuple[str, str, int], ...] = (
     ("one word", "warranty", 0), ("one word", "router", 0), ("one word", "firmware", 0),

@@ -12,7 +12,9 @@ from docservice.queue.base import JobQueue, JobRunner
 from docservice.search.base import SearchIndex
 from docservice.search.synonyms import SynonymFile
 from docservice.services.context import Closeable, Context
-from docservice.services.ingestion import requeue_unfinished, run_job
+from docservice.services.ingestion import requeue_unfinished
+from docservice.services.jobs import run_job
+from docservice.services.sweeper import start_sweeper
 from docservice.storage.base import BlobStore
 
 log = logging.getLogger(__name__)
@@ -88,12 +90,14 @@ def bootstrap(settings: Settings, *, migrate: bool = True) -> Context:
 
 
 def start_workers(ctx: Context) -> int:
-    """Start in-process workers and queue again what a crash left unfinished.
+    """Start in-process workers and the sweeper, and queue again what a crash left
+    unfinished.
 
     With RQ the worker processes do the recovery when they start (``python -m workers``);
-    web processes only enqueue.
+    web processes only enqueue, and sweep.
     """
     ctx.queue.start()
+    start_sweeper(ctx)
     from docservice.services.ingestion import ocr_warning
 
     if (warning := ocr_warning(ctx)) is not None:

@@ -23,8 +23,10 @@ from docservice.services import (
     documents,
     indexing,
     ingestion,
+    outbox,
     passwords,
     reading,
+    recovery,
 )
 from docservice.services import search as search_service
 from docservice.services.context import Context
@@ -427,6 +429,22 @@ def reindex(state: State, as_json: bool) -> None:
 
 
 @main.command()
+@click.option("--failed", is_flag=True, help="every version and side effect that failed")
+@click.option("--version", "version_id", type=int, default=None, metavar="ID",
+              help="this version (read its file again)")
+@json_option
+@pass_state
+@handled
+def retry(state: State, failed: bool, version_id: int | None, as_json: bool) -> None:
+    """Run background work again: failed work, one version, or (by default) whatever is
+    unfinished and nobody works on. Workers take it (`docservice serve` or `worker`)."""
+    retried = recovery.retry(state.ctx, OPERATOR, failed=failed, version_id=version_id)
+    emit({"versions": list(retried.versions), "side_effects": list(retried.side_effects)},
+         as_json, f"queued again: {len(retried.versions)} version(s), "
+                  f"{len(retried.side_effects)} side effect(s)")
+
+
+@main.command()
 @json_option
 @pass_state
 @handled
@@ -437,9 +455,11 @@ def status(state: State, as_json: bool) -> None:
     working = ingestion.in_progress(ctx)
     failed = ingestion.failures(ctx, 20)
     ocr = ingestion.ocr_warning(ctx)
+    owed = outbox.counts(ctx)
 
     def text() -> str:
         lines = [f"{name}: {count}" for name, count in counts.items()]
+        lines.append(f"side effects owed: {owed['pending']} pending, {owed['failed']} failed")
         if ocr:
             lines.append(f"warning: {ocr}")
         lines += [f"working: {row.file} {row.state} {row.progress or ''}" for row in working]
@@ -447,7 +467,8 @@ def status(state: State, as_json: bool) -> None:
         return "\n".join(lines)
 
     emit({"states": counts, "in_progress": [asdict(row) for row in working],
-          "failures": [asdict(row) for row in failed], "ocr_warning": ocr}, as_json, text)
+          "failures": [asdict(row) for row in failed], "ocr_warning": ocr,
+          "side_effects": owed}, as_json, text)
 
 
 @main.command()

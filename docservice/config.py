@@ -45,6 +45,7 @@ class Settings:
     workers: int = 2
     max_upload_mb: int = 2048
     extract_timeout_s: int = 600
+    sweep_interval_s: float = 15.0  # how often every process looks for work nobody does
     extract_memory_mb: int = 2048
     ocr_enabled: bool = True
     ocr_languages: str = "eng+chi_sim"
@@ -99,6 +100,13 @@ def _parse_count(raw: str) -> int:
     return value
 
 
+def _parse_positive_float(raw: str) -> float:
+    value = float(raw)
+    if not value > 0 or value == float("inf"):
+        raise ValueError("expected a positive number")
+    return value
+
+
 def _choice(choices: Mapping[str, str] | set[str]) -> Callable[[str], str]:
     def parse(raw: str) -> str:
         key = raw.strip().lower()
@@ -127,6 +135,7 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "workers": _parse_positive_int,
     "max_upload_mb": _parse_positive_int,
     "extract_timeout_s": _parse_positive_int,
+    "sweep_interval_s": _parse_positive_float,
     "extract_memory_mb": _parse_positive_int,
     "ocr_enabled": _parse_bool,
     "ocr_languages": str,

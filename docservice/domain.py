@@ -191,6 +191,9 @@ class SearchQuery:
     offset: int = 0
     sort: str = "relevance"
     raw: str = ""
+    hidden_documents: frozenset[int] = frozenset()
+    """Documents left out whatever the index holds for them: their readers changed and the
+    index has not caught up yet (services/outbox.py)."""
 
     @property
     def is_empty(self) -> bool:

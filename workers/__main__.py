@@ -11,6 +11,7 @@ from docservice.bootstrap import bootstrap
 from docservice.config import load_settings
 from docservice.queue.rq_queue import queue_name
 from docservice.services.ingestion import requeue_unfinished
+from docservice.services.sweeper import start_sweeper
 
 
 def main(burst: bool = False) -> None:
@@ -19,10 +20,14 @@ def main(burst: bool = False) -> None:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     ctx = bootstrap(settings)
     requeue_unfinished(ctx)
-    ctx.close()
-    connection = Redis.from_url(settings.redis_url)
-    queue = Queue(queue_name(settings.index_prefix), connection=connection)
-    Worker([queue], connection=connection).work(with_scheduler=True, burst=burst)
+    if not burst:  # while the worker runs, work nobody does is queued again
+        start_sweeper(ctx)
+    try:
+        connection = Redis.from_url(settings.redis_url)
+        queue = Queue(queue_name(settings.index_prefix), connection=connection)
+        Worker([queue], connection=connection).work(with_scheduler=True, burst=burst)
+    finally:
+        ctx.close()
 
 
 if __name__ == "__main__":

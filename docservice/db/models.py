@@ -234,3 +234,29 @@ class RevokedSession(Base):
 
     session_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class OutboxRow(Base):
+    """A side effect of a committed change (an index update, later notifications, webhooks,
+    rollups), written in the change's transaction and run by an id-based job.
+
+    ``kind`` names the handler and ``payload`` (JSON) holds ids only, so that running a row
+    twice reads the current state twice and does no harm. A row runs while a worker holds
+    its lease (``claimed_by``/``claimed_at``); it is deleted once done, is ``pending`` again
+    with a later ``available_at`` after a service outage, and ``failed`` (with the error,
+    until an admin retries it) after any other error."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_state_available", "state", "available_at"),
+                      Index("ix_outbox_kind_state", "kind", "state"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[str] = mapped_column(Text, default="{}")
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    available_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    claimed_by: Mapped[str | None] = mapped_column(String(200))
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -11,6 +11,10 @@ themselves. The ids come lazily: the next one is taken off the queue when the ru
 for it, so a runner that is still busy leaves the rest to other workers."""
 
 INGEST_JOB = "ingest_version"
+OUTBOX_JOB = "outbox"
+RETRY_INTERVALS_S = (5, 30, 120)
+"""A job that raised ServiceUnavailable runs again after these pauses (then the sweeper
+finds its work unfinished); a job that raised anything else is not run again."""
 
 
 class JobQueue(Protocol):

@@ -7,13 +7,12 @@ import time
 
 from redis import Redis
 from redis.exceptions import RedisError
-from rq import Queue, Retry
+from rq import Queue
 from rq.registry import StartedJobRegistry
 
 from docservice.errors import QueueUnavailable
 
 log = logging.getLogger(__name__)
-RETRY_INTERVALS = [5, 30, 120]
 JOB_TIMEOUT_S = 3600
 
 
@@ -28,10 +27,8 @@ class RQQueue:
 
     def enqueue(self, job: str, item_id: int) -> None:
         try:
-            # A retry of a job that failed for good finds its version finished and does
-            # nothing, so in effect only transient failures (services away) are retried.
+            # Retried only after a service outage: the job returns rq.Retry then (workers/jobs.py).
             self.queue.enqueue("workers.jobs.run_job", job, item_id,
-                               retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
                                job_timeout=JOB_TIMEOUT_S,
                                description=f"{job}({item_id})")
         except RedisError as exc:

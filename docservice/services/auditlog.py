@@ -20,7 +20,7 @@ ACTIONS = ("upload", "new_version", "download", "view", "metadata", "permissions
            "share_password_failed", "delete", "login",
            "login_failed", "logout", "password_change", "password_reset", "token_create",
            "token_revoke", "team_create", "user_create", "user_update", "customer_create",
-           "customer_update", "text")
+           "customer_update", "text", "retry")
 MAX_LIMIT = 500
 
 

@@ -7,15 +7,9 @@ a document whose category someone chose (at upload or later) is never re-classif
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
-
-from docservice.db.models import Document, Version
 from docservice.domain import SUBTYPES, Category
 from docservice.errors import N_, Unprocessable
-from docservice.ingest.metadata import head_text, suggest_category
+from docservice.ingest.metadata import suggest_category
 
 
 def chosen_or_suggested(category: str | None, subtype: str | None,
@@ -41,23 +35,3 @@ def category_of_subtype(subtype: str) -> str | None:
     """The category a subtype belongs to (each subtype belongs to one)."""
     return next((category.value for category, subtypes in SUBTYPES.items()
                  if subtype in subtypes), None)
-
-
-def refine_categories(session: Session, pages: Mapping[int, Sequence[str]]) -> None:
-    """After extraction (``pages`` per version id): suggest again from the name and text for
-    each version that is its document's latest, if the category is still the app's
-    suggestion."""
-    if not pages:
-        return
-    rows = session.execute(
-        select(Version.id, Version.filename, Document.id.label("document_id"))
-        .join(Document, Document.id == Version.document_id)
-        .where(Version.id.in_(pages), Document.category_suggested.is_(True),
-               Document.latest_version_id == Version.id)).all()
-    for row in rows:
-        found = suggest_category(row.filename, head_text(pages[row.id]))
-        if found is not None:  # conditional: a person's choice saved meanwhile stands
-            session.execute(update(Document).where(Document.id == row.document_id,
-                                                   Document.category_suggested.is_(True))
-                            .values(category=found[0], subtype=found[1])
-                            .execution_options(synchronize_session=False))

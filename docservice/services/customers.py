@@ -19,8 +19,8 @@ from docservice.db.models import Customer, Document
 from docservice.db.repositories import customer_view, record_event
 from docservice.domain import CUSTOMER_STAGES, CUSTOMER_TYPES, Principal
 from docservice.errors import N_, Conflict, InvalidInput, NotFound, PermissionDenied
+from docservice.services import outbox
 from docservice.services.context import Context
-from docservice.services.indexing import reindex_document
 from docservice.views import CustomerView
 
 FIELDS = ("name", "type", "industry", "region", "stage")
@@ -123,11 +123,10 @@ def update_customer(ctx: Context, principal: Principal, customer_id: int,
         if changed:
             record_event(uow.session, principal, "customer_update",
                          detail=f"{customer.name}: {', '.join(changed)}")
-        document_ids = list(uow.session.scalars(select(Document.id)
-                                                .where(Document.customer_id == customer_id)))
+        for document_id in list(uow.session.scalars(
+                select(Document.id).where(Document.customer_id == customer_id))):
+            uow.owe(outbox.INDEX_DOCUMENT, run_now=True, document_id=document_id)
         uow.commit()
-    for document_id in document_ids:
-        reindex_document(ctx, document_id)
 
 
 def customer_query(ctx: Context, principal: Principal, customer_id: int, query: str = "") -> str:

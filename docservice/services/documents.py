@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import PurePath
 from typing import IO
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from docservice.db.access import (
@@ -19,7 +19,7 @@ from docservice.db.access import (
     require_team_member,
     writable_document,
 )
-from docservice.db.models import Document, Version
+from docservice.db.models import Document, Version, utcnow
 from docservice.db.repositories import apply_meta, document_view, record_event, version_view
 from docservice.db.uow import UnitOfWork
 from docservice.domain import SUBTYPES, BlobInfo, Category, IngestState, Principal, Visibility
@@ -87,14 +87,19 @@ def _outcome(version: Version, duplicate: bool = False) -> UploadOutcome:
 
 def _enqueue_after_commit(ctx: Context, uow: UnitOfWork, version: Version) -> None:
     version.state = IngestState.QUEUED.value
+    version.claimed_at = utcnow()  # when it was queued: the sweeper leaves it to the queue
     version_id = version.id
 
     def enqueue() -> None:
         try:
             ctx.queue.enqueue(INGEST_JOB, version_id)
         except QueueUnavailable as exc:
-            # The version is stored and marked queued: a worker picks it up when it starts.
+            # The version is stored and marked queued, on no queue: the next sweep queues it.
             log.warning("version %s stays queued: %s", version_id, exc.message)
+            with ctx.uow() as retry_uow:
+                retry_uow.session.execute(update(Version).where(Version.id == version_id)
+                                          .values(claimed_at=None))
+                retry_uow.commit()
 
     uow.after_commit(enqueue)
 

@@ -16,17 +16,18 @@ from collections.abc import Callable, Iterable, Sequence
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import selectinload
 
+from docservice.db import claims
+from docservice.db.categories import refine_categories
+from docservice.db.index_entries import document_entries
 from docservice.db.models import Document, Page, Version, utcnow
 from docservice.domain import IngestState
 from docservice.errors import ServiceUnavailable
 from docservice.ingest.metadata import detect_languages
 from docservice.ingest.options import ExtractOptions
+from docservice.ingest.years import years_in
 from docservice.queue.base import INGEST_JOB
-from docservice.services import claims
-from docservice.services.classify import refine_categories
 from docservice.services.context import Context
 from docservice.services.group_finisher import GroupFinisher
-from docservice.services.indexing import document_entries, years_in
 from docservice.services.version_reader import INTERNAL_FAILURE, ReadOutcome, VersionReader
 from docservice.views import FailedVersion, VersionInProgress
 
@@ -200,29 +201,30 @@ def _version_row(outcome: ReadOutcome, filename: str) -> dict[str, object]:
 
 def _set_state(ctx: Context, version_id: int, state: IngestState, reason: str | None = None,
                ) -> None:
+    """Set the outcome; ``queued`` means a retry is on the queue now (see claims)."""
+    queued_at = utcnow() if state is IngestState.QUEUED else None
     with ctx.uow() as uow:
         uow.session.execute(update(Version).where(Version.id == version_id)
                             .values(state=state.value, state_reason=reason, progress=None,
-                                    claimed_by=None, claimed_at=None))
+                                    claimed_by=None, claimed_at=queued_at))
         uow.commit()
-
-
-def run_job(ctx: Context, job: str, item_ids: Iterable[int]) -> None:
-    """Run ``job`` over ``item_ids`` (one id, or a batch the queue hands over lazily)."""
-    if job != INGEST_JOB:
-        raise ValueError(f"unknown job {job}")
-    ingest_versions(ctx, item_ids)
 
 
 def requeue_unfinished(ctx: Context) -> int:
     """Queue again every version left stored, queued or extracting by a worker that is gone
-    (after a crash). Versions a live worker is extracting are left to it."""
+    (after a crash); how many. Versions a live worker is extracting are left to it."""
+    return len(requeue_stale(ctx, all_waiting=True))
+
+
+def requeue_stale(ctx: Context, *, all_waiting: bool) -> list[int]:
+    """Queue again the unfinished versions nobody works on (see ``claims.release_stale``);
+    their ids."""
     with ctx.uow() as uow:
-        ids = claims.release_stale(uow.session, ctx.settings)
+        ids = claims.release_stale(uow.session, ctx.settings, all_waiting=all_waiting)
         uow.commit()
     for version_id in ids:
         ctx.queue.enqueue(INGEST_JOB, version_id)
-    return len(ids)
+    return ids
 
 
 def state_counts(ctx: Context) -> dict[str, int]:

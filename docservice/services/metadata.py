@@ -15,9 +15,9 @@ from docservice.db.repositories import apply_meta, record_event
 from docservice.domain import DocumentMeta, Principal, Visibility
 from docservice.errors import N_, PermissionDenied, Unprocessable
 from docservice.inputs import MetadataChanges
+from docservice.services import outbox
 from docservice.services.context import Context
 from docservice.services.documents import validated_meta as validated
-from docservice.services.indexing import reindex_document
 
 PERMISSION_FIELDS = ("visibility", "team_id", "acl")
 PERMISSIONS = ("read", "write")
@@ -103,8 +103,9 @@ def update_metadata(ctx: Context, principal: Principal, document_id: int,
         if {"category", "subtype"} & set(changed):  # a person chose: no more suggestions
             document.category_suggested = False
         _audit_changes(session, principal, document_id, changed, permission_changes)
+        uow.owe(outbox.INDEX_PERMISSIONS if permission_changes else outbox.INDEX_DOCUMENT,
+                run_now=True, document_id=document_id)
         uow.commit()
-    reindex_document(ctx, document_id)
     return changed
 
 

@@ -15,6 +15,7 @@ from docservice.db.access import (
     readable_version,
     readable_versions,
 )
+from docservice.db.index_entries import page_texts
 from docservice.db.repositories import (
     document_view,
     grant_labels,
@@ -24,7 +25,6 @@ from docservice.db.repositories import (
 )
 from docservice.domain import Principal
 from docservice.services.context import Context
-from docservice.services.indexing import page_texts
 from docservice.views import DocumentDetails, VersionState, VersionView
 
 MAX_STATES = 200

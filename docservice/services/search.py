@@ -18,16 +18,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from docservice.db.access import readable
+from docservice.db.index_entries import pages_of
 from docservice.db.models import Customer, Document, Version
 from docservice.domain import Principal, SearchHit, SearchQuery, file_kind
 from docservice.errors import N_, InvalidInput, QuerySyntaxError
+from docservice.ingest.years import years_in
 from docservice.search.plan import TIER
 from docservice.search.query import parse_query, wants_latest
 from docservice.search.ranking import RERANK_DEPTH, Candidate, rerank
 from docservice.search.snippets import Snippets
 from docservice.search.suggest import broader_queries, spelling_suggestion
+from docservice.services import outbox
 from docservice.services.context import Context
-from docservice.services.indexing import pages_of, years_in
 from docservice.views import FoundHit, SearchPage, Span
 
 MAX_LIMIT = 100
@@ -50,7 +52,9 @@ def search(ctx: Context, principal: Principal, raw: str, *, all_versions: bool =
                               "with filters instead of paging so deep"), max=MAX_OFFSET)
     if sort not in SORTS:
         raise InvalidInput(N_("sort must be relevance or date"))
-    query = parse_query(raw, all_versions=all_versions, limit=limit, offset=offset, sort=sort)
+    query = replace(parse_query(raw, all_versions=all_versions, limit=limit, offset=offset,
+                                sort=sort),
+                    hidden_documents=outbox.permission_changes_pending(ctx, principal))
     reranked = _reranked(query)
     asked = replace(query, limit=RERANK_DEPTH, offset=0) if reranked else query
     result = ctx.index.search(asked, principal.acl_tokens())
@@ -156,8 +160,9 @@ def _shown_text(hit: SearchHit, pages: Sequence[str]) -> str:
 def _broader_with_hits(ctx: Context, principal: Principal, query: SearchQuery) -> str | None:
     """The first broader query that finds something the caller may read."""
     for candidate in broader_queries(query):
-        found = ctx.index.search(parse_query(candidate, limit=1, all_versions=query.all_versions),
-                                 principal.acl_tokens())
+        broader = replace(parse_query(candidate, limit=1, all_versions=query.all_versions),
+                          hidden_documents=query.hidden_documents)
+        found = ctx.index.search(broader, principal.acl_tokens())
         if found.total:
             return candidate
     return None

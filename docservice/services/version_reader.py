@@ -13,18 +13,19 @@ from types import TracebackType
 
 from sqlalchemy import update
 
+from docservice.db import claims
 from docservice.db.models import Version, utcnow
 from docservice.domain import ExtractedText
 from docservice.errors import ExtractionFailed, ServiceUnavailable
 from docservice.ingest.isolation import IsolatedExtraction
 from docservice.ingest.options import ExtractOptions
 from docservice.ingest.sniff import sniff_media_type
-from docservice.services import claims
 from docservice.services.context import Context
 
 log = logging.getLogger(__name__)
 
-INTERNAL_FAILURE = "an internal error stopped the text extraction; an admin can retry it"
+INTERNAL_FAILURE = ("an internal error stopped the text extraction; an admin can retry it "
+                    "(Retry failed work on the admin page, or docservice retry --failed)")
 PROGRESS_INTERVAL_S = 1.0
 
 

@@ -51,6 +51,7 @@ LABELS: dict[str, str] = {
     "action_team_create": N_("team created"), "action_user_create": N_("user created"),
     "action_user_update": N_("user changed"), "action_customer_create": N_("customer created"),
     "action_customer_update": N_("customer changed"), "action_text": N_("text read"),
+    "action_retry": N_("work retried by an admin"),
 }
 
 

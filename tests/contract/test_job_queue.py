@@ -4,8 +4,10 @@ tests/integration, where real worker processes take the jobs)."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 
+from docservice.errors import SearchUnavailable
 from docservice.queue.inline import InlineQueue
 
 
@@ -84,4 +86,44 @@ def test_a_busy_runner_leaves_the_waiting_jobs_to_the_other_workers() -> None:
     queue.enqueue("ingest_version", 2)
     assert queue.wait_idle(10)
     assert sorted(seen.values()) == [[1], [2]]
+    queue.stop()
+
+
+def test_a_job_that_meets_an_outage_runs_again_after_each_pause_and_others_do_not() -> None:
+    runs: dict[int, list[float]] = {1: [], 2: []}
+
+    def runner(_job: str, items: Iterator[int]) -> None:
+        for item in items:
+            runs[item].append(time.monotonic())
+            if item == 1 and len(runs[1]) < 3:
+                raise SearchUnavailable("search engine unreachable")
+            if item == 2:
+                raise RuntimeError("a bug")
+
+    queue = InlineQueue(runner, workers=1, batch=1, retry_intervals_s=(0.3, 0.6))
+    queue.enqueue("outbox", 1)
+    queue.enqueue("outbox", 2)
+    deadline = time.monotonic() + 10
+    while len(runs[1]) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert queue.wait_idle(10)
+    time.sleep(0.7)  # no retry of the other job comes
+    first, second, third = runs[1]
+    assert second - first >= 0.3 and third - second >= 0.6
+    assert len(runs[2]) == 1
+    queue.stop()
+
+
+def test_a_job_still_meeting_the_outage_after_the_last_pause_is_left_to_the_sweeper() -> None:
+    runs: list[int] = []
+
+    def runner(_job: str, items: Iterator[int]) -> None:
+        runs.extend(items)
+        raise SearchUnavailable("search engine unreachable")
+
+    queue = InlineQueue(runner, workers=1, batch=1, retry_intervals_s=(0.1,))
+    queue.enqueue("outbox", 5)
+    time.sleep(0.8)
+    assert queue.wait_idle(5)
+    assert runs == [5, 5]
     queue.stop()

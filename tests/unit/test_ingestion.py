@@ -131,7 +131,7 @@ import sys, time
 from pathlib import Path
 from docservice.bootstrap import bootstrap
 from docservice.config import load_settings
-from docservice.services import claims
+from docservice.db import claims
 ctx = bootstrap(load_settings(environ={}, data_dir=Path(sys.argv[1])))
 with ctx.uow() as uow:
     assert claims.claim(uow.session, ctx.settings, int(sys.argv[2])) is not None

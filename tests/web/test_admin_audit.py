@@ -139,3 +139,29 @@ def test_accounts_teams_tokens_customers_and_text_reads_are_audited(
     for label in ("API token created", "API token revoked", "team created", "user created",
                   "user changed", "customer created", "customer changed", "text read"):
         assert label in page, label
+
+
+def test_admins_see_failed_work_and_queue_it_again_with_one_button(
+        web: Web, admin: Browser, alice: Browser) -> None:
+    from sqlalchemy import update
+
+    from docservice.db.models import Version
+    from docservice.services.version_reader import INTERNAL_FAILURE
+
+    outcome = alice.upload("gearbox-terms.txt", b"gearbox warranty terms", visibility="org")
+    web.settle(outcome["version_id"])
+    with web.ctx.uow() as uow:  # as an extraction that met an internal error leaves it
+        uow.session.execute(update(Version).where(Version.id == outcome["version_id"])
+                            .values(state="failed", state_reason=INTERNAL_FAILURE))
+        uow.commit()
+    assert "Retry failed work" in INTERNAL_FAILURE
+    page = text_of(admin.get("/admin/users"))
+    assert "1 version could not be read." in page
+    assert "0 index updates or other side effects failed." in page
+    assert alice.post("/admin/retry").status_code == 403
+    done = admin.post("/admin/retry", follow_redirects=True)
+    assert "Failed work queued again." in text_of(done)
+    web.settle(outcome["version_id"])
+    assert "0 versions could not be read." in text_of(admin.get("/admin/users"))
+    audit = text_of(admin.get("/audit?action=retry"))
+    assert "gearbox" in audit or "text extraction" in audit

@@ -61,6 +61,8 @@ def _query(plan: QueryPlan, stage: Stage) -> Body:
         filters.append({"terms": {"acl": list(plan.acl_tokens)}} if plan.acl_tokens
                        else {"match_none": {}})
     excluded = [_text_match(run, field, 1.0) for run in plan.excluded for field in TEXT_BOOSTS]
+    if plan.query.hidden_documents:
+        excluded.append({"terms": {"document_id": sorted(plan.query.hidden_documents)}})
     return {"bool": {"must": must or [{"match_all": {}}], "filter": filters, "should": should,
                      "must_not": excluded}}
 

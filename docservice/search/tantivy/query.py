@@ -49,6 +49,9 @@ class TantivyQueryPlan(QueryPlan):
         parts.extend((tantivy.Occur.MustNot, self._text_match(run, field))
                      for run in self.excluded for field in TEXT_BOOSTS)
         parts.extend((must, unscored(query)) for query in self._filters())
+        if self.query.hidden_documents:
+            parts.append((tantivy.Occur.MustNot, tantivy.Query.term_set_query(
+                self.schema, "document_id", sorted(self.query.hidden_documents))))
         parts.append(self._latest())
         if self.acl_tokens is not None:
             parts.append((must, unscored(self._acl())))

@@ -7,7 +7,7 @@ from typing import Any
 from flask import redirect, render_template, request, url_for
 
 from docservice.errors import N_
-from docservice.services import auditlog, passwords, users
+from docservice.services import auditlog, passwords, recovery, users
 from docservice.web.forms import optional_date, optional_int
 from docservice.web.ui.blueprint import attempt, bp, ctx, principal
 
@@ -15,7 +15,8 @@ from docservice.web.ui.blueprint import attempt, bp, ctx, principal
 @bp.get("/admin/users")
 def admin_users() -> Any:
     return render_template("admin_users.html", users=users.list_users(ctx(), principal()),
-                           teams=users.list_teams(ctx()))
+                           teams=users.list_teams(ctx()),
+                           failed=recovery.failed_work(ctx(), principal()))
 
 
 @bp.post("/admin/users")
@@ -48,6 +49,13 @@ def reset_password(user_id: int) -> Any:
 def create_team() -> Any:
     attempt(lambda: users.create_team(ctx(), principal(), request.form.get("name", "")),
             N_("Team created."))
+    return redirect(url_for("ui.admin_users"))
+
+
+@bp.post("/admin/retry")
+def retry_failed() -> Any:
+    attempt(lambda: recovery.retry(ctx(), principal(), failed=True),
+            N_("Failed work queued again."))
     return redirect(url_for("ui.admin_users"))
 
 

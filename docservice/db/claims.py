@@ -88,8 +88,14 @@ def renew(session: Session, version_ids: Sequence[int], now: datetime | None = N
                         .values(claimed_at=now or utcnow()))
 
 
-def release_stale(session: Session, settings: Settings) -> list[int]:
-    """Put every unfinished version nobody alive holds back to ``queued``; their ids."""
+def release_stale(session: Session, settings: Settings, *, all_waiting: bool = True
+                  ) -> list[int]:
+    """Put every unfinished version nobody alive holds back to ``queued`` (queued now, as
+    ``claimed_at`` says); their ids.
+
+    At start (``all_waiting``) that is every version waiting: the queue of a process that
+    is gone went with it. A sweep of a running process takes a waiting version only when
+    no queue is known to hold it (``claimed_at`` empty) or it was queued a lease ago."""
     now = utcnow()
     rows = session.execute(select(Version.id, Version.state, Version.claimed_by,
                                   Version.claimed_at)
@@ -97,23 +103,31 @@ def release_stale(session: Session, settings: Settings) -> list[int]:
                            .order_by(Version.id)).all()
     released = []
     for row in rows:
-        if not takeable(row.state, row.claimed_by, row.claimed_at, now, lease(settings)):
+        if not takeable(row.state, row.claimed_by, row.claimed_at, now, lease(settings),
+                        all_waiting=all_waiting):
             continue
         done = session.execute(
             update(_VERSIONS).where(_VERSIONS.c.id == row.id, _VERSIONS.c.state == row.state,
                                     _same_holder(row.claimed_by))
-            .values(state=IngestState.QUEUED.value, claimed_by=None, claimed_at=None))
+            .values(state=IngestState.QUEUED.value, claimed_by=None, claimed_at=now))
         if done.rowcount:  # type: ignore[attr-defined]
             released.append(row.id)
     return released
 
 
 def takeable(state: str, holder: str | None, claimed_at: datetime | None, now: datetime,
-             lease_for: timedelta) -> bool:
+             lease_for: timedelta, *, all_waiting: bool = True) -> bool:
     if state in WAITING:
-        return True
+        return all_waiting or expired(None, claimed_at, now, lease_for)
     if state != EXTRACTING:
         return False
+    return expired(holder, claimed_at, now, lease_for)
+
+
+def expired(holder: str | None, claimed_at: datetime | None, now: datetime,
+            lease_for: timedelta) -> bool:
+    """Whether a lease taken at ``claimed_at`` by ``holder`` binds nobody any more: never
+    taken, run out, or its holder is known to have exited."""
     if claimed_at is None or _aware(claimed_at) + lease_for < now:
         return True
     return holder is not None and _gone(holder)
