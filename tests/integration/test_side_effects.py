@@ -23,6 +23,7 @@ from docservice.cli import main as cli
 from docservice.config import load_settings
 from docservice.db.models import Page, Version, utcnow
 from docservice.domain import Principal, SearchResult
+from docservice.inputs import MetadataChanges
 from docservice.search.tantivy.index import TantivyIndex
 from docservice.services import accounts, auditlog, documents, ingestion, metadata, outbox
 from docservice.services import search as search_service
@@ -104,7 +105,7 @@ def test_an_edit_while_the_engine_is_away_is_saved_and_reaches_the_index_later(
                   "router-prices.txt", visibility="team", tags=("pricing",))
     with tier.outage():
         changed = metadata.update_metadata(tier.ctx, owner, doc.document_id,
-                                           {"tags": ["pricing", "clearance"]})
+                                           MetadataChanges(tags=["pricing", "clearance"]))
         assert changed == ["tags"]  # saved: no error for the person editing
         assert _owed(tier.ctx)["pending"] == 1
         time.sleep(1.5)  # the sweeper tries again meanwhile, in vain
@@ -141,7 +142,8 @@ def test_a_document_made_private_while_the_index_is_behind_reveals_nothing_to_ot
     before = search_service.search(tier.reader, colleague, "rebate schedule")
     assert before.total == 2 and "zephyrdeal" in before.facets["tag"]
     with tier.outage():
-        metadata.update_metadata(tier.ctx, owner, secret.document_id, {"visibility": "private"})
+        metadata.update_metadata(tier.ctx, owner, secret.document_id,
+                                 MetadataChanges(visibility="private"))
         assert _owed(tier.ctx)["pending"] == 1  # the index still lets the team read it
         for query in ("zephyr", "zephyr rebate", "tag:zephyrdeal", "year:2031",
                       "product:Zephyr-9", "northwind", "zephir rebate schedule"):
