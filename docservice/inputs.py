@@ -97,11 +97,16 @@ def calendar_date(raw: Any) -> Any:
 
 
 Day = Annotated[date, BeforeValidator(calendar_date)]
+NOT_BLANK = (r"[^\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f"
+             r"\u3000\ufeff]")
+"""At least one character that is not white space. Spelled out rather than ``\\S``, which
+means other sets in JSON Schema's regular expressions (ECMA-262), in pydantic's (Rust) and in
+Python's str.strip: this set covers all three, so what the document promises is accepted."""
 Text = Annotated[str, StringConstraints(max_length=200)]
-Title = Annotated[str, StringConstraints(min_length=1, max_length=500, pattern=r"\S")]
+Title = Annotated[str, StringConstraints(min_length=1, max_length=500, pattern=NOT_BLANK)]
 Subtype = Annotated[str, StringConstraints(max_length=32)]
 Tag = Annotated[str, StringConstraints(max_length=100)]
-CustomerName = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"\S")]
+CustomerName = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=NOT_BLANK)]
 def _pair(raw: Any) -> Any:
     """A JSON array as the tuple it stands for (strict checks after a validator want one)."""
     return tuple(raw) if isinstance(raw, list) else raw

@@ -8,7 +8,6 @@ every change is audited.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select, true
@@ -19,6 +18,7 @@ from docservice.db.models import Customer, Document
 from docservice.db.repositories import customer_view, record_event
 from docservice.domain import CUSTOMER_STAGES, CUSTOMER_TYPES, Principal
 from docservice.errors import N_, Conflict, InvalidInput, NotFound, PermissionDenied
+from docservice.inputs import CustomerFields, NewCustomer
 from docservice.services import outbox
 from docservice.services.context import Context
 from docservice.views import CustomerView
@@ -59,11 +59,9 @@ def _require_editor(principal: Principal) -> None:
         raise PermissionDenied(N_("viewers cannot change customers"))
 
 
-def _clean(data: Mapping[str, Any]) -> dict[str, Any]:
-    unknown = sorted(set(data) - set(FIELDS))
-    if unknown:
-        raise InvalidInput(N_("unknown customer field %(field)s; use %(allowed)s"),
-                           field=unknown[0], allowed=", ".join(FIELDS))
+def _clean(fields: CustomerFields) -> dict[str, Any]:
+    """The fields given, trimmed; a blank industry or region clears it."""
+    data = fields.model_dump(exclude_unset=True)
     values = {key: (str(value).strip() if value is not None else None)
               for key, value in data.items()}
     if "name" in values and not values["name"]:
@@ -90,9 +88,9 @@ def _check_unique(session: Session, name: str | None, customer_id: int | None) -
         raise Conflict(N_("customer %(name)s already exists"), name=name)
 
 
-def create_customer(ctx: Context, principal: Principal, data: Mapping[str, Any]) -> int:
+def create_customer(ctx: Context, principal: Principal, fields: NewCustomer) -> int:
     _require_editor(principal)
-    values = _clean(data)
+    values = _clean(fields)
     if not values.get("name"):
         raise InvalidInput(N_("a customer needs a name"))
     with ctx.uow() as uow:
@@ -107,10 +105,10 @@ def create_customer(ctx: Context, principal: Principal, data: Mapping[str, Any])
 
 
 def update_customer(ctx: Context, principal: Principal, customer_id: int,
-                    data: Mapping[str, Any]) -> None:
+                    changes: CustomerFields) -> None:
     """Change a customer; its documents are indexed again (industry, region, stage facets)."""
     _require_editor(principal)
-    values = _clean(data)
+    values = _clean(changes)
     with ctx.uow() as uow:
         customer = _customer(uow.session, principal, customer_id)
         _check_unique(uow.session, values.get("name"), customer_id)

@@ -35,8 +35,7 @@ def list_customers() -> Any:
 @bp.post("/customers")
 @endpoint("Create a customer", body=NewCustomer, ok={201: views.CustomerView}, errors=(409,))
 def create_customer(body: NewCustomer) -> Any:
-    customer_id = customers.create_customer(ctx(), current_principal(),
-                                            body.model_dump(exclude_unset=True))
+    customer_id = customers.create_customer(ctx(), current_principal(), body)
     return jsonify(plain(customers.get_customer(ctx(), current_principal(), customer_id))), 201
 
 
@@ -49,8 +48,7 @@ def customer(customer_id: int) -> Any:
 @bp.patch("/customers/<id:customer_id>")
 @endpoint("Change a customer", body=CustomerFields, ok={200: views.CustomerView}, errors=(409,))
 def update_customer(customer_id: int, body: CustomerFields) -> Any:
-    customers.update_customer(ctx(), current_principal(), customer_id,
-                              body.model_dump(exclude_unset=True))
+    customers.update_customer(ctx(), current_principal(), customer_id, body)
     return jsonify(plain(customers.get_customer(ctx(), current_principal(), customer_id)))
 
 

@@ -16,6 +16,7 @@ from werkzeug.datastructures import FileStorage
 
 from docservice.inputs import (
     MAX_ID,
+    NOT_BLANK,
     CategoryName,
     Day,
     Given,
@@ -78,7 +79,7 @@ class CustomerSearchParams(SearchParams):
 
 
 class FileNameParams(QueryArgs):
-    filename: Annotated[str, Field(min_length=1, pattern=r"\S")]
+    filename: Annotated[str, Field(min_length=1, pattern=NOT_BLANK)]
 
 
 class LatestParams(QueryArgs):

@@ -8,16 +8,24 @@ from flask import flash, redirect, render_template, request, url_for
 
 from docservice.domain import CUSTOMER_STAGES, CUSTOMER_TYPES
 from docservice.errors import N_, Conflict, InvalidInput
+from docservice.inputs import CustomerFields, NewCustomer
 from docservice.services import customers
 from docservice.web.i18n import error_message
 from docservice.web.ui.blueprint import attempt, bp, ctx, principal
 from docservice.web.ui.search_page import PAGE_SIZE, page_number, run_search
+from docservice.web.validation import Model, validated
 
-FORM_FIELDS = ("name", "type", "industry", "region", "stage")
+CLEARABLE = ("industry", "region")
 
 
-def _form() -> dict[str, Any]:
-    return {name: request.form.get(name, "") for name in FORM_FIELDS}
+def _form(model: type[Model]) -> Model:
+    """The customer form checked by the API's model: a blank name, type or stage is left
+    as it is; a blank industry or region clears it."""
+    sent = {name: value.strip() for name, value in request.form.items()
+            if name in model.model_fields}
+    data = {name: value or None for name, value in sent.items()
+            if value or name in CLEARABLE}
+    return validated(model, data)
 
 
 @bp.get("/customers")
@@ -29,7 +37,7 @@ def customer_list() -> Any:
 @bp.post("/customers")
 def create_customer() -> Any:
     try:
-        customer_id = customers.create_customer(ctx(), principal(), _form())
+        customer_id = customers.create_customer(ctx(), principal(), _form(NewCustomer))
     except (InvalidInput, Conflict) as exc:
         flash(error_message(exc), "error")
         return redirect(url_for("ui.customer_list"))
@@ -51,6 +59,7 @@ def customer(customer_id: int) -> Any:
 
 @bp.post("/customers/<id:customer_id>")
 def update_customer(customer_id: int) -> Any:
-    attempt(lambda: customers.update_customer(ctx(), principal(), customer_id, _form()),
+    attempt(lambda: customers.update_customer(ctx(), principal(), customer_id,
+                                              _form(CustomerFields)),
             N_("Saved."))
     return redirect(url_for("ui.customer", customer_id=customer_id))
