@@ -27,6 +27,7 @@ from docservice.services import (
     passwords,
     reading,
     recovery,
+    tokens,
 )
 from docservice.services import search as search_service
 from docservice.services.context import Context
@@ -495,7 +496,8 @@ def worker(burst: bool) -> None:
 @main.command("create-token")
 @click.argument("email")
 @click.option("--name", default="", help="what the token is for (shown in the account page)")
-@click.option("--days", default=90, show_default=True, help="days until the token expires")
+@click.option("--days", default=tokens.DEFAULT_DAYS, show_default=True,
+              help="days until the token expires")
 @json_option
 @pass_state
 @handled

@@ -101,12 +101,6 @@ def acl_tokens_of(owner_id: int | None, team_id: int | None, visibility: str,
     return sorted(set(tokens)) or ["nobody"]
 
 
-def may_read(held: set[str] | None, document_tokens: Iterable[str]) -> bool:
-    """Whether a caller holding the ACL tokens ``held`` (None: an admin, who reads
-    everything) holds one of a document's."""
-    return held is None or not held.isdisjoint(document_tokens)
-
-
 @dataclass(frozen=True)
 class DocumentMeta:
     """What an uploader (or an editor) says about a document."""

@@ -23,8 +23,6 @@ from docservice.services import outbox
 from docservice.services.context import Context
 from docservice.views import CustomerView
 
-FIELDS = ("name", "type", "industry", "region", "stage")
-
 
 def _visible(principal: Principal) -> ColumnElement[bool]:
     """The customers ``principal`` may see, as a condition on Customer."""

@@ -109,10 +109,10 @@ def _queue_again(session: Session, version_ids: list[int]) -> None:
 
 def _audit(ctx: Context, principal: Principal, retried: Retried) -> None:
     with ctx.uow() as uow:
+        document_of = dict(uow.session.execute(select(Version.id, Version.document_id).where(
+            Version.id.in_(retried.versions))).tuples().all())
         for version_id in retried.versions:
-            document_id = uow.session.scalar(select(Version.document_id)
-                                              .where(Version.id == version_id))
-            record_event(uow.session, principal, "retry", document_id=document_id,
+            record_event(uow.session, principal, "retry", document_id=document_of.get(version_id),
                          version_id=version_id, detail="text extraction")
         if retried.side_effects:
             ids = ", ".join(map(str, retried.side_effects))

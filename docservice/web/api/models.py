@@ -30,7 +30,7 @@ from docservice.inputs import (
 from docservice.services.auditlog import ACTIONS
 from docservice.services.auditlog import MAX_LIMIT as MAX_AUDIT_LIMIT
 from docservice.services.search import MAX_LIMIT, MAX_OFFSET
-from docservice.services.shares import MAX_DAYS
+from docservice.services.shares import MAX_DAYS, MIN_PASSWORD
 from docservice.services.tokens import DEFAULT_DAYS as DEFAULT_TOKEN_DAYS
 from docservice.views import DocumentDetails, TokenView, VersionState, VersionView
 
@@ -108,8 +108,8 @@ class ShareInput(BaseModel):
 
     version_id: Id | None = None
     expires_in_days: Days = 7
-    password: Annotated[str, Field(min_length=8)] | Literal[""] | None = Field(
-        None, description="at least 8 characters; blank or null for none")
+    password: Annotated[str, Field(min_length=MIN_PASSWORD)] | Literal[""] | None = Field(
+        None, description=f"at least {MIN_PASSWORD} characters; blank or null for none")
 
 
 class TokenInput(BaseModel):
