@@ -95,9 +95,11 @@ def test_editors_upload_only_into_their_own_teams(web: Web, alice: Browser,
 def test_editing_a_document_keeps_it_within_the_editors_teams(web: Web,
                                                               alice: Browser) -> None:
     doc_id = alice.upload("mine.txt", b"mine")["document_id"]
+    team_before = alice.get(f"/api/v1/documents/{doc_id}").get_json()["team_id"]
     moved = alice.api("PATCH", f"/api/v1/documents/{doc_id}",
                       json={"team_id": _team_id(web, "marketing")})
     assert moved.status_code == 403
+    assert alice.get(f"/api/v1/documents/{doc_id}").get_json()["team_id"] == team_before
     unknown = alice.api("PATCH", f"/api/v1/documents/{doc_id}", json={"team_id": 424242})
     assert unknown.status_code == 422 and "no team with id" in text_of(unknown)
 

@@ -41,6 +41,12 @@ def test_tokens_expire_after_the_days_chosen(web: Web, alice: Browser) -> None:
     for days in (0, 9999, "soon"):
         refused = alice.api("POST", "/api/v1/tokens", json={"expires_in_days": days})
         assert refused.status_code == 400, days
+        assert "expires_in_days" in refused.get_json()["error"]["fields"], days
+    week = alice.api("POST", "/api/v1/tokens", json={"name": "week", "expires_in_days": 7})
+    assert week.status_code == 201
+    listed_week = next(t for t in alice.get("/api/v1/tokens").get_json() if t["name"] == "week")
+    assert abs(_expires(listed_week) - (datetime.now(UTC) + timedelta(days=7))) < timedelta(
+        minutes=5)
     assert _bearer(web, token) == 200
     with web.ctx.uow() as uow:
         uow.session.execute(update(ApiToken).where(ApiToken.name == "CRM sync")

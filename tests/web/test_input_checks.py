@@ -71,11 +71,14 @@ def test_a_json_body_that_is_not_an_object_is_refused(alice: Browser, doc_id: in
     assert "must be an object" in _field_error(response, "body")
 
 
-@pytest.mark.parametrize("page", ["²", "9" * 5000, "0", "-3", "two"])
-def test_a_page_number_that_is_not_a_page_is_a_400_page(alice: Browser, page: str) -> None:
+@pytest.mark.parametrize(("page", "says"), [
+    ("²", "page must be"), ("9" * 5000, "page has too many digits"), ("0", "page must be"),
+    ("-3", "page must be"), ("two", "page must be")])
+def test_a_page_number_that_is_not_a_page_is_a_400_page(alice: Browser, page: str,
+                                                         says: str) -> None:
     response = alice.get(f"/?q=anything&page={page}")
     assert response.status_code == 400
-    assert "page must be" in text_of(response) or "page has too many digits" in text_of(response)
+    assert says in text_of(response)
     assert "<html" in text_of(response)
 
 

@@ -184,6 +184,7 @@ def test_private_pages_and_files_are_never_cached(web: Web, alice: Browser) -> N
         "share page": web.browser().get(share_path),
         "share download": web.browser().get(share_path + "/download"),
     }
+    assert {name: r.status_code for name, r in responses.items()} == dict.fromkeys(responses, 200)
     uncached = {name for name, response in responses.items()
                 if "no-store" in response.headers.get("Cache-Control", "")}
     assert uncached == set(responses)
