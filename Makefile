@@ -29,7 +29,7 @@ i18n-extract: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg --add-location=file --sort-output --no-wrap \
 	  --project docservice -o $(TRANSLATIONS)/messages.pot docservice
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) \
-	  --ignore-obsolete --no-wrap
+	  --ignore-obsolete --no-wrap --no-fuzzy-matching
 	@echo "now fill in the empty msgstr in $(TRANSLATIONS)/zh_Hans_CN/LC_MESSAGES/messages.po"
 
 # OCR engine and test servers' packages (Debian); skipped with a warning where apt is unavailable.

@@ -14,6 +14,7 @@ from docservice.search.synonyms import SynonymFile
 from docservice.services.context import Closeable, Context
 from docservice.services.ingestion import requeue_unfinished
 from docservice.services.jobs import run_job
+from docservice.services.scheduler import start_scheduler
 from docservice.services.sweeper import start_sweeper
 from docservice.storage.base import BlobStore
 
@@ -90,14 +91,15 @@ def bootstrap(settings: Settings, *, migrate: bool = True) -> Context:
 
 
 def start_workers(ctx: Context) -> int:
-    """Start in-process workers and the sweeper, and queue again what a crash left
-    unfinished.
+    """Start in-process workers, the sweeper and the scheduler, and queue again what a
+    crash left unfinished.
 
     With RQ the worker processes do the recovery when they start (``python -m workers``);
     web processes only enqueue, and sweep.
     """
     ctx.queue.start()
     start_sweeper(ctx)
+    start_scheduler(ctx)
     from docservice.services.ingestion import ocr_warning
 
     if (warning := ocr_warning(ctx)) is not None:

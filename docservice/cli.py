@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import logging
@@ -27,6 +28,7 @@ from docservice.services import (
     passwords,
     reading,
     recovery,
+    scheduler,
     tokens,
 )
 from docservice.services import search as search_service
@@ -443,6 +445,49 @@ def retry(state: State, failed: bool, version_id: int | None, as_json: bool) -> 
     emit({"versions": list(retried.versions), "side_effects": list(retried.side_effects)},
          as_json, f"queued again: {len(retried.versions)} version(s), "
                   f"{len(retried.side_effects)} side effect(s)")
+
+
+@main.group()
+def schedule() -> None:
+    """Periodic work (reminders, expiry, purges, digests, backups): list it, run it now."""
+
+
+@schedule.command("list")
+@json_option
+@pass_state
+@handled
+def schedule_list(state: State, as_json: bool) -> None:
+    """Every periodic task, its period, and its last run."""
+    views = scheduler.overview(state.ctx, OPERATOR)
+
+    def text() -> str:
+        if not views:
+            return "no periodic tasks"
+        lines = []
+        for view in views:
+            last = (f"last {view.last_state} at {view.last_started_at}"
+                    + (f": {view.last_summary}" if view.last_summary else "")
+                    + (f": {view.last_error}" if view.last_error else "")
+                    if view.last_state else "never ran")
+            lines.append(f"{view.name} every {view.every_s:g} s, next period "
+                         f"{view.next_period_at}; {last}")
+        return "\n".join(lines)
+
+    emit([dataclasses.asdict(view) for view in views], as_json, text)
+
+
+@schedule.command("run")
+@click.argument("name")
+@json_option
+@pass_state
+@handled
+def schedule_run(state: State, name: str, as_json: bool) -> None:
+    """Run one periodic task now (recorded as a manual run); exit 1 if it failed."""
+    ran = scheduler.run_task(state.ctx, OPERATOR, name)
+    emit({"task": ran.task, "state": ran.state, "summary": ran.summary, "error": ran.error},
+         as_json, f"{ran.task}: {ran.state}: {ran.summary or ran.error or ''}")
+    if ran.state != scheduler.DONE:
+        sys.exit(1)
 
 
 @main.command()

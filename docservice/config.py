@@ -46,6 +46,11 @@ class Settings:
     max_upload_mb: int = 2048
     extract_timeout_s: int = 600
     sweep_interval_s: float = 15.0  # how often every process looks for work nobody does
+    # How often every process looks for periodic tasks whose period has come (0: never;
+    # `docservice schedule run` still runs a task by hand).
+    scheduler_interval_s: float = 30.0
+    # Periods set by hand, "task=seconds" comma separated (e.g. "trash.purge=3600").
+    schedule_periods: str = ""
     extract_memory_mb: int = 2048
     ocr_enabled: bool = True
     ocr_languages: str = "eng+chi_sim"
@@ -107,6 +112,13 @@ def _parse_positive_float(raw: str) -> float:
     return value
 
 
+def _parse_non_negative_float(raw: str) -> float:
+    value = float(raw)
+    if not value >= 0 or value == float("inf"):
+        raise ValueError("expected 0 or a positive number")
+    return value
+
+
 def _choice(choices: Mapping[str, str] | set[str]) -> Callable[[str], str]:
     def parse(raw: str) -> str:
         key = raw.strip().lower()
@@ -136,6 +148,8 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "max_upload_mb": _parse_positive_int,
     "extract_timeout_s": _parse_positive_int,
     "sweep_interval_s": _parse_positive_float,
+    "scheduler_interval_s": _parse_non_negative_float,
+    "schedule_periods": str,
     "extract_memory_mb": _parse_positive_int,
     "ocr_enabled": _parse_bool,
     "ocr_languages": str,

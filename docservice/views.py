@@ -219,3 +219,18 @@ class SearchPage:
     hits: list[FoundHit]
     facets: dict[str, dict[str, int]]
     suggestion: str | None = None  # a query to offer: "did you mean", or broader when no hits
+
+
+@dataclass(frozen=True)
+class ScheduledTaskView:
+    """A periodic task and its last run, as the admin page and ``schedule list`` show it."""
+
+    name: str
+    every_s: float
+    next_period_at: str
+    last_state: str | None = None  # running, done, failed; None: never ran
+    last_started_at: str | None = None
+    last_finished_at: str | None = None
+    last_summary: str | None = None
+    last_error: str | None = None
+    last_manual: bool = False

@@ -9,8 +9,12 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from functools import cache
@@ -101,19 +105,26 @@ def scale_out_environ(data_dir: Path) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def rq_workers(environ: dict[str, str], count: int = 2) -> Iterator[list[subprocess.Popen[bytes]]]:
-    """Real worker processes (``python -m workers``) for the installation in ``environ``."""
+def rq_workers(environ: dict[str, str], count: int = 2, log_dir: Path | None = None
+               ) -> Iterator[list[subprocess.Popen[bytes]]]:
+    """Real worker processes (``python -m workers``) for the installation in ``environ``
+    (their output in ``log_dir``/worker-N.log when given)."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("DOCSERVICE_")}
     env.update(environ)
     # Each worker leads its own process group, so a test can kill it with its job
     # (RQ's work horse and the extraction child) as a machine crash would.
+    logs = [None if log_dir is None else (log_dir / f"worker-{n}.log").open("wb")
+            for n in range(count)]
     procs = [subprocess.Popen([sys.executable, "-m", "workers"], env=env, cwd=ROOT,
-                              start_new_session=True)
-             for _ in range(count)]
+                              start_new_session=True, stdout=log, stderr=log)
+             for log in logs]
     try:
         yield procs
     finally:
         stop_processes(procs, kill=kill_group)
+        for log in logs:
+            if log is not None:
+                log.close()
 
 
 def stop_processes(procs: Sequence[subprocess.Popen[bytes]],
@@ -139,3 +150,50 @@ def kill_group(proc: subprocess.Popen[bytes]) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
     proc.wait(timeout=20)
+
+
+READY_TIMEOUT_S = 60
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_until_ready(proc: subprocess.Popen[bytes], url: str, log: Path) -> None:
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, f"{url} exited:\n{log.read_text()}"
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (OSError, urllib.error.URLError):
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"{url} not ready after {READY_TIMEOUT_S}s:\n{log.read_text()}")
+
+
+@contextlib.contextmanager
+def web_servers(env: dict[str, str], log_dir: Path, count: int = 2,
+                verbose: bool = False) -> Iterator[list[str]]:
+    """``count`` real ``docservice serve`` processes (waitress, in-process workers) with
+    ``env``, each on its own loopback port, ready; their URLs (logs: log_dir/server-N.log)."""
+    procs: list[subprocess.Popen[bytes]] = []
+    urls = []
+    try:
+        for n in range(count):
+            port = free_port()
+            log = log_dir / f"server-{n}.log"
+            with log.open("wb") as out:
+                procs.append(subprocess.Popen(
+                    [sys.executable, "-m", "docservice.cli", *(["-v"] if verbose else []),
+                     "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, cwd=ROOT,
+                    stdout=out, stderr=subprocess.STDOUT))
+            urls.append((f"http://127.0.0.1:{port}", log))
+        for proc, (url, log) in zip(procs, urls, strict=True):
+            wait_until_ready(proc, url, log)
+        yield [url for url, _ in urls]
+    finally:
+        stop_processes(procs)

@@ -11,6 +11,7 @@ from docservice.bootstrap import bootstrap
 from docservice.config import load_settings
 from docservice.queue.rq_queue import queue_name
 from docservice.services.ingestion import requeue_unfinished
+from docservice.services.scheduler import start_scheduler
 from docservice.services.sweeper import start_sweeper
 
 
@@ -22,6 +23,7 @@ def main(burst: bool = False) -> None:
     requeue_unfinished(ctx)
     if not burst:  # while the worker runs, work nobody does is queued again
         start_sweeper(ctx)
+        start_scheduler(ctx)  # and periodic work runs (once per period in all processes)
     try:
         connection = Redis.from_url(settings.redis_url)
         queue = Queue(queue_name(settings.index_prefix), connection=connection)

@@ -14,7 +14,7 @@ import socket
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import cache
 from typing import cast
 
@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from docservice.config import Settings
 from docservice.db.models import Version, utcnow
+from docservice.db.repositories import aware
 from docservice.domain import IngestState
 
 LEASE_GRACE_S = 120
@@ -128,7 +129,7 @@ def expired(holder: str | None, claimed_at: datetime | None, now: datetime,
             lease_for: timedelta) -> bool:
     """Whether a lease taken at ``claimed_at`` by ``holder`` binds nobody any more: never
     taken, run out, or its holder is known to have exited."""
-    if claimed_at is None or _aware(claimed_at) + lease_for < now:
+    if claimed_at is None or aware(claimed_at) + lease_for < now:
         return True
     return holder is not None and _gone(holder)
 
@@ -154,8 +155,3 @@ def _gone(holder: str) -> bool:
 def _same_holder(holder: str | None) -> ColumnElement[bool]:
     column = _VERSIONS.c.claimed_by
     return column.is_(None) if holder is None else column == holder
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -260,3 +260,29 @@ class OutboxRow(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ScheduledRun(Base):
+    """One run of a periodic task (services/scheduler.py) for one period.
+
+    The row for (task, period) is the lease: the process that inserts it runs the task; a
+    second process finds it and leaves the period alone, unless its holder died (lease run
+    out or the process gone) or the run failed and may be tried again. ``manual`` runs
+    (``docservice schedule run``) carry the moment they were asked for as their period."""
+
+    __tablename__ = "scheduled_runs"
+    __table_args__ = (UniqueConstraint("task", "period_start", name="uq_scheduled_run_period"),
+                      Index("ix_scheduled_runs_task_started", "task", "started_at"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task: Mapped[str] = mapped_column(String(64))
+    period_start: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    manual: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    state: Mapped[str] = mapped_column(String(16))  # running, done, failed
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    claimed_by: Mapped[str | None] = mapped_column(String(200))
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    summary: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)

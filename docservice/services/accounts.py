@@ -10,6 +10,7 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from docservice.db.models import Team, User
@@ -99,11 +100,15 @@ def user_id_of(ctx: Context, email: str) -> int:
 
 
 def create_first_admin(ctx: Context, email: str, password: str, name: str) -> bool:
-    """Create an admin account if there is no user at all yet; whether it did."""
+    """Create an admin account if there is no user at all yet; whether it did. Of two
+    processes starting on a new installation at once, one creates it."""
     with ctx.uow() as uow:
         if uow.session.scalar(select(User.id).limit(1)) is not None:
             return False
-    create_user(ctx, email, "admin", password=password, name=name)
+    try:
+        create_user(ctx, email, "admin", password=password, name=name)
+    except (Conflict, IntegrityError):  # the other process was first
+        return False
     return True
 
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import ColumnElement, func, select
 
 from docservice.db.models import AuditEvent, utcnow
+from docservice.db.repositories import aware
 from docservice.errors import AuthenticationFailed
 from docservice.services.context import Context
 
@@ -67,11 +68,6 @@ def seconds_to_wait(ctx: Context, action: str, limits: Sequence[Limit]) -> int:
                     AuditEvent.action == action, AuditEvent.at >= now - WINDOW,
                     *limit.conditions())).one()
             if last is not None:
-                remaining = _aware(last) + wait_for(count, limit.free) - now
+                remaining = aware(last) + wait_for(count, limit.free) - now
                 longest = max(longest, math.ceil(remaining.total_seconds()))
     return longest
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; every stored time is UTC.
-    return moment.replace(tzinfo=utcnow().tzinfo) if moment.tzinfo is None else moment

@@ -27,6 +27,8 @@ LABELS: dict[str, str] = {
     "stored": N_("stored"), "queued": N_("queued"), "extracting": N_("extracting"),
     "indexed": N_("indexed"), "failed": N_("failed"), "sending": N_("sending"),
     "duplicate": N_("duplicate"), "rejected": N_("rejected"),
+    # scheduled runs
+    "running": N_("running"), "done": N_("done"),
     # roles, visibility, permissions, document statuses
     "admin": N_("admin"), "editor": N_("editor"), "viewer": N_("viewer"),
     "visibility_private": N_("private (owner only)"), "visibility_team": N_("team"),

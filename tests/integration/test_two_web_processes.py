@@ -11,9 +11,6 @@ import http.cookiejar
 import json
 import os
 import re
-import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -29,10 +26,9 @@ import pytest
 from docservice.bootstrap import bootstrap
 from docservice.services import accounts
 from tests.conftest import embedded_settings
-from tests.services import ROOT, stop_processes
+from tests.services import ROOT, web_servers
 
 PASSWORD = "correct-horse-1"
-READY_TIMEOUT_S = 60
 INDEXED_TIMEOUT_S = 120
 _CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
 
@@ -98,26 +94,6 @@ class Browser:
             "X-CSRFToken": csrf, "Accept": "application/json"})
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait_until_ready(proc: subprocess.Popen[bytes], url: str, log: Path) -> None:
-    deadline = time.monotonic() + READY_TIMEOUT_S
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, f"{url} exited:\n{log.read_text()}"
-        try:
-            with urllib.request.urlopen(url + "/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (OSError, urllib.error.URLError):
-            pass
-        time.sleep(0.2)
-    raise AssertionError(f"{url} not ready after {READY_TIMEOUT_S}s:\n{log.read_text()}")
-
-
 @pytest.fixture
 def two_servers(tmp_path: Path) -> Iterator[tuple[str, str]]:
     """Two ``docservice serve`` processes on one data dir, with alice of the sales team."""
@@ -129,23 +105,8 @@ def two_servers(tmp_path: Path) -> Iterator[tuple[str, str]]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("DOCSERVICE_")}
     env.update(DOCSERVICE_DATA_DIR=str(data_dir), DOCSERVICE_WORKERS="1",
                PYTHONPATH=str(ROOT))
-    procs: list[subprocess.Popen[bytes]] = []
-    urls = []
-    try:
-        for name in ("a", "b"):
-            port = _free_port()
-            log = tmp_path / f"server-{name}.log"
-            with log.open("wb") as out:
-                procs.append(subprocess.Popen(
-                    [sys.executable, "-m", "docservice.cli", "serve", "--host", "127.0.0.1",
-                     "--port", str(port)], env=env, cwd=ROOT, stdout=out,
-                    stderr=subprocess.STDOUT))
-            urls.append((f"http://127.0.0.1:{port}", log))
-        for proc, (url, log) in zip(procs, urls, strict=True):
-            _wait_until_ready(proc, url, log)
-        yield urls[0][0], urls[1][0]
-    finally:
-        stop_processes(procs)
+    with web_servers(env, tmp_path, count=2) as urls:
+        yield urls[0], urls[1]
 
 
 def _search(browser: Browser, server: str, query: str) -> Answer:

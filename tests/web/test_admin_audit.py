@@ -165,3 +165,14 @@ def test_admins_see_failed_work_and_queue_it_again_with_one_button(
     assert "0 versions could not be read." in text_of(admin.get("/admin/users"))
     audit = text_of(admin.get("/audit?action=retry"))
     assert "gearbox" in audit or "text extraction" in audit
+
+
+def test_admins_see_scheduled_work_and_run_a_task_by_hand(web: Web, admin: Browser,
+                                                           alice: Browser) -> None:
+    page = text_of(admin.get("/admin/users"))
+    assert "Scheduled work" in page and "sessions.purge" in page and "never ran" in page
+    assert alice.post("/admin/schedule/sessions.purge").status_code == 403
+    done = text_of(admin.post("/admin/schedule/sessions.purge", follow_redirects=True))
+    assert "sessions.purge done: 0 expired sign-outs forgotten" in done
+    assert "never ran" not in done and "by hand" in done
+    assert admin.post("/admin/schedule/no.such.task").status_code == 404

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
-from docservice.errors import N_
-from docservice.services import auditlog, passwords, recovery, users
+from docservice.errors import N_, InvalidInput
+from docservice.services import auditlog, passwords, recovery, scheduler, users
 from docservice.web.forms import optional_date, optional_int
+from docservice.web.i18n import error_message, gettext
 from docservice.web.ui.blueprint import attempt, bp, ctx, principal
 
 
@@ -16,7 +17,8 @@ from docservice.web.ui.blueprint import attempt, bp, ctx, principal
 def admin_users() -> Any:
     return render_template("admin_users.html", users=users.list_users(ctx(), principal()),
                            teams=users.list_teams(ctx()),
-                           failed=recovery.failed_work(ctx(), principal()))
+                           failed=recovery.failed_work(ctx(), principal()),
+                           scheduled=scheduler.overview(ctx(), principal()))
 
 
 @bp.post("/admin/users")
@@ -56,6 +58,22 @@ def create_team() -> Any:
 def retry_failed() -> Any:
     attempt(lambda: recovery.retry(ctx(), principal(), failed=True),
             N_("Failed work queued again."))
+    return redirect(url_for("ui.admin_users"))
+
+
+@bp.post("/admin/schedule/<name>")
+def run_scheduled(name: str) -> Any:
+    try:
+        ran = scheduler.run_task(ctx(), principal(), name)
+    except InvalidInput as exc:
+        flash(error_message(exc), "error")
+    else:
+        if ran.state == scheduler.DONE:
+            flash(gettext("%(task)s done: %(summary)s", task=ran.task, summary=ran.summary),
+                  "info")
+        else:
+            flash(gettext("%(task)s failed: %(error)s", task=ran.task, error=ran.error),
+                  "error")
     return redirect(url_for("ui.admin_users"))
 
 

@@ -1,0 +1,28 @@
+"""The product's periodic tasks, registered with the scheduler (services/scheduler.py).
+
+One ``register`` line per task: its name (shown on the admin page and taken by
+``docservice schedule run NAME``), its period, and the function, which takes the context
+and returns a one-line summary. Periods can be changed per installation with
+``DOCSERVICE_SCHEDULE_PERIODS``.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from docservice.services.context import Context
+from docservice.services.scheduler import register
+
+DAY = timedelta(days=1)
+HOUR = timedelta(hours=1)
+
+
+def _purge_revoked_sessions(ctx: Context) -> str:
+    from docservice.services.sessions import purge_expired_revocations
+
+    return f"{purge_expired_revocations(ctx)} expired sign-outs forgotten"
+
+
+def load() -> None:
+    """Register every task (idempotent)."""
+    register("sessions.purge", DAY, _purge_revoked_sessions)
