@@ -33,6 +33,12 @@ LATEST_KEYS = (
     "search_embedded_p99_ratio_vs_tantivy",
     "search_es_overhead_vs_raw",
     "upload_rss_growth_mb",
+    "search_embedded_p50_ms_10k",
+    "search_embedded_p99_ratio_vs_tantivy_10k",
+    "ingest_small_file_ms",
+    "ingest_speedup_vs_tika_2workers",
+    "reindex_ratio_vs_raw",
+    "server_rss_under_load_mb",
 )
 PACKAGES = ("docservice", "tantivy", "sqlalchemy", "flask", "waitress", "pypdfium2",
             "python-docx", "python-pptx", "openpyxl", "whoosh-reloaded", "psutil",
@@ -62,6 +68,9 @@ class BenchResult:
     keys: dict[str, float | int | None]
     notes: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    sizes: dict[str, str] = field(default_factory=dict)
+    """What each key was measured on ("10,000 documents", "corpus + 10 per format"): a key
+    without an entry gets the run's ``--size``."""
 
     def markdown(self) -> str:
         parts = [f"## {self.name}", ""]
@@ -202,13 +211,19 @@ def publish(results: Sequence[BenchResult], *, size: str, results_dir: Path = RE
     path = results_dir / f"{time.strftime('%Y%m%d-%H%M%S')}-{names}.md"
     path.write_text(text, encoding="utf-8")
     _merge_latest(results_dir / "latest.json", results, header, path.name)
+    if results_dir == RESULTS_DIR:  # the real results: the README's table follows them
+        from bench import readme_table
+
+        readme_table.update()
     return path
 
 
 def _merge_latest(path: Path, results: Sequence[BenchResult], header: dict[str, Any],
                   report: str) -> None:
     """Keys measured now replace older ones; a key this run could not measure keeps the
-    value of the run that did (``sources`` names the report each value comes from)."""
+    value of the run that did (``sources`` names the report each value comes from, and
+    ``measured`` the size and date of each value, so a 10k figure is never read as a 100k
+    one)."""
     try:
         latest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -217,6 +232,9 @@ def _merge_latest(path: Path, results: Sequence[BenchResult], header: dict[str, 
         latest.setdefault(key, None)
     runs: dict[str, Any] = latest.setdefault("runs", {})
     sources: dict[str, Any] = latest.setdefault("sources", {})
+    measured: dict[str, Any] = latest.setdefault("measured", {})
+    for key in LATEST_KEYS:
+        measured.setdefault(key, None)
     for result in results:
         for key, value in result.keys.items():
             if key not in LATEST_KEYS:
@@ -224,6 +242,9 @@ def _merge_latest(path: Path, results: Sequence[BenchResult], header: dict[str, 
             if value is not None or latest[key] is None:
                 latest[key] = value
                 sources[key] = report if value is not None else None
+                measured[key] = None if value is None else {
+                    "size": result.sizes.get(key, f"--size {header['size']}"),
+                    "date": header["date"], "report": report}
         runs[result.name] = {"date": header["date"], "size": header["size"], "report": report,
                              **result.extra}
     latest.update(date=header["date"], machine=header["machine"], versions=header["versions"])

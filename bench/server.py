@@ -29,10 +29,13 @@ class Server:
 
 
 def product_env(data_dir: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The environment for a product process: the caller's, less the benchmark's own
-    ``DOCSERVICE_BENCH_*`` variables (the product rejects unknown ``DOCSERVICE_*`` names)."""
+    """The environment for a product process of the embedded tier on ``data_dir``: the
+    caller's, less every ``DOCSERVICE_*`` variable. A shell that exported the test servers'
+    settings (``make -s services-env``) would otherwise point the server at PostgreSQL while
+    the benchmark's token and documents are in ``data_dir``'s SQLite (a 401 from its own
+    server); the benchmark's own ``DOCSERVICE_BENCH_*`` names the product rejects anyway."""
     env = {key: value for key, value in os.environ.items()
-           if not key.startswith("DOCSERVICE_BENCH_")}
+           if not key.startswith("DOCSERVICE_")}
     env.update({"DOCSERVICE_DATA_DIR": str(data_dir), "DOCSERVICE_LOG_LEVEL": "warning"})
     env.update(extra or {})
     return env

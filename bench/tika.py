@@ -2,17 +2,20 @@
 times each extraction itself, so the JVM's start and warm-up are excluded.
 
 The jars come from Maven Central, cached outside the repository (``tika-app`` is not served
-there, so its parts are: ``tika-parsers-standard-package`` and its dependencies)::
+there, so its parts are: ``tika-parsers-standard-package`` and its dependencies). The first
+run fetches them with Maven (:func:`fetch`, what ``make bench`` does on a fresh clone)::
 
     mvn -q -f bench/tika/pom.xml dependency:copy-dependencies \\
         -DoutputDirectory=$HOME/.cache/docservice/tika/lib-3.3.1
 
-``TIKA_LIB`` names another folder of jars; ``TIKA_JAVA`` another ``java``.
+``TIKA_LIB`` names another folder of jars; ``TIKA_JAVA`` another ``java``;
+``DOCSERVICE_BENCH_NO_FETCH=1`` leaves Tika out instead of fetching it.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import tempfile
 from collections.abc import Sequence
@@ -36,13 +39,49 @@ def tika_lib() -> Path:
     return Path(os.environ.get("TIKA_LIB") or cache_dir() / "tika" / f"lib-{TIKA_VERSION}")
 
 
+FETCH_TIMEOUT_S = 1800
+POM = Path(__file__).with_name("tika") / "pom.xml"
+
+
 def tika_status() -> str | None:
-    """None when Tika can run here; else why it cannot."""
+    """None when Tika can run here (its jars fetched first if need be); else why not."""
     lib = tika_lib()
     if not any(lib.glob("tika-core-*.jar")):
-        return (f"not measured: no Tika jars in {lib} (fetch them with "
-                "`mvn -q -f bench/tika/pom.xml dependency:copy-dependencies "
-                f"-DoutputDirectory={lib}`)")
+        reason = fetch(lib)
+        if reason is not None:
+            return (f"not measured: no Tika jars in {lib} and {reason} (fetch them with "
+                    f"`mvn -q -f bench/tika/pom.xml dependency:copy-dependencies "
+                    f"-DoutputDirectory={lib}`)")
+    if shutil.which(os.environ.get("TIKA_JAVA", "java")) is None:
+        return "not measured: no java on PATH (set TIKA_JAVA)"
+    return None
+
+
+def fetch(lib: Path) -> str | None:
+    """Fetch Tika's jars from Maven Central into ``lib`` (all or nothing); None when done,
+    else why not."""
+    if os.environ.get("DOCSERVICE_BENCH_NO_FETCH") == "1":
+        return "fetching is off (DOCSERVICE_BENCH_NO_FETCH=1)"
+    mvn = shutil.which("mvn")
+    if mvn is None:
+        return "Maven (mvn) is not installed"
+    lib.parent.mkdir(parents=True, exist_ok=True)
+    print(f"fetching Apache Tika {TIKA_VERSION} from Maven Central into {lib} "
+          "(once; a few minutes) ...", flush=True)
+    with tempfile.TemporaryDirectory(dir=lib.parent, prefix=".fetch-") as partial:
+        try:
+            done = subprocess.run([mvn, "-q", "-B", "-f", str(POM),
+                                   "dependency:copy-dependencies",
+                                   f"-DoutputDirectory={partial}"], capture_output=True,
+                                  text=True, timeout=FETCH_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            return f"Maven did not finish within {FETCH_TIMEOUT_S} s"
+        if done.returncode != 0 or not any(Path(partial).glob("tika-core-*.jar")):
+            said = (done.stdout + done.stderr).strip().splitlines()[-3:]
+            return "Maven could not fetch them: " + " / ".join(said)
+        shutil.rmtree(lib, ignore_errors=True)
+        os.replace(partial, lib)
+        Path(partial).mkdir()  # for the TemporaryDirectory's own cleanup
     return None
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import ingest, search, upload
+from bench import ingest, readme_table, search, upload
 from bench.report import LATEST_KEYS, BenchResult, publish, targets
 
 pytestmark = pytest.mark.slow  # three benchmarks end to end, a minute and more
@@ -71,3 +71,14 @@ def test_results_file_and_latest_json_hold_every_key(results: list[BenchResult],
     assert latest["search_es_overhead_vs_raw"] is None
     assert set(latest["runs"]) == {"ingest", "search", "upload", "targets"}
     assert latest["sources"]["search_embedded_docs"] == report.name
+    # Each figure says what it was measured on and when; one not measured says nothing.
+    assert latest["measured"]["search_embedded_p50_ms"]["size"] == "40 documents"
+    assert latest["measured"]["search_embedded_p50_ms"]["date"] == latest["date"]
+    assert latest["measured"]["search_embedded_p50_ms_10k"] is None  # no 10k size ran
+    assert latest["measured"]["upload_rss_growth_mb"]["size"] == "--size smoke"
+    assert "small files" in latest["measured"]["ingest_small_file_ms"]["size"]
+    assert latest["measured"]["reindex_ratio_vs_raw"] is None
+    table = readme_table.render(latest)
+    assert "| same: p99 | " in table and "| 40 documents |" in table
+    assert "| reindex over a raw tantivy-py bulk build | not measured |" in table
+
