@@ -31,7 +31,15 @@ from bench.generate import sales_documents
 from bench.population import ADMIN_EMAIL, VIEWER_EMAIL, People, add_documents, add_people
 from bench.profiles import profile_to
 from bench.report import RESULTS_DIR, BenchResult, publish
-from bench.search_tables import SERVICE_VIEWER, Measured, build_tables, key_sizes, latest_keys
+from bench.search_tables import (
+    PRE_ANALYSED,
+    PRODUCT_BUILD,
+    SERVICE_VIEWER,
+    Measured,
+    build_tables,
+    key_sizes,
+    latest_keys,
+)
 from bench.server import get_json, running_server
 from docservice.bootstrap import bootstrap
 from docservice.config import load_settings
@@ -87,7 +95,7 @@ def _measure_size(folder: Path, size: int, pool: Sequence[str], rounds: int, htt
     try:
         people = add_people(ctx)
         versions = add_documents(ctx, people, sales_documents(size, pool=pool))
-        build = {"product rebuild_index (analysis + Tantivy)": _timed(lambda: rebuild_index(ctx))}
+        build = {PRODUCT_BUILD: _timed(lambda: rebuild_index(ctx))}
         engines = _build_baselines(ctx, folder, baselines, build)
         measured = Measured(size, versions, build)
         runners = _service_runners(ctx, people)
@@ -139,7 +147,7 @@ def _build_baselines(ctx: Context, folder: Path, names: Sequence[str],
                     spent[engine.name] += time.perf_counter() - started
     for engine in engines:
         spent[engine.name] += _timed(engine.finish)
-        build[f"{engine.name} (pre-analysed tokens)"] = spent[engine.name]
+        build[engine.name + PRE_ANALYSED] = spent[engine.name]
     return engines
 
 

@@ -105,6 +105,7 @@ def run(megabytes: int = 1024) -> BenchResult:
                        "wall time minus that of the same command on a 1 KB file.")
     return BenchResult(name="upload", tables=[table],
                        keys={"upload_rss_growth_mb": max(api.growth_mb, cli.growth_mb)},
+                       sizes={"upload_rss_growth_mb": f"{megabytes} MiB upload"},
                        extra={"megabytes": megabytes})
 
 

@@ -75,10 +75,12 @@ def test_results_file_and_latest_json_hold_every_key(results: list[BenchResult],
     assert latest["measured"]["search_embedded_p50_ms"]["size"] == "40 documents"
     assert latest["measured"]["search_embedded_p50_ms"]["date"] == latest["date"]
     assert latest["measured"]["search_embedded_p50_ms_10k"] is None  # no 10k size ran
-    assert latest["measured"]["upload_rss_growth_mb"]["size"] == "--size smoke"
+    assert latest["measured"]["upload_rss_growth_mb"]["size"] == "2 MiB upload"
+    assert latest["measured"]["search_embedded_docs"]["report"] == \
+        report.name
     assert "small files" in latest["measured"]["ingest_small_file_ms"]["size"]
-    assert latest["measured"]["reindex_ratio_vs_raw"] is None
     table = readme_table.render(latest)
     assert "| same: p99 | " in table and "| 40 documents |" in table
-    assert "| reindex over a raw tantivy-py bulk build | not measured |" in table
-
+    assert "| web server RSS, 50 uploaders + 20 searchers | not measured |" in table
+    assert isinstance(latest["reindex_ratio_vs_raw"], float)
+    assert latest["measured"]["reindex_ratio_vs_raw"]["size"] == "40 documents"
