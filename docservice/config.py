@@ -65,6 +65,17 @@ class Settings:
     secure_cookies: bool = False
     log_level: str = "INFO"
     synonyms_file: Path | None = None  # an admin's synonym file instead of the shipped one
+    # The address people open the site at, for links in e-mails and team messages.
+    public_url: str = ""
+    # Outgoing e-mail (notifications): no host, no e-mail. security: none, starttls or ssl.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_security: str = "starttls"
+    smtp_user: str = ""
+    smtp_password: str = field(default="", repr=False)
+    smtp_from: str = "docservice@localhost"
+    smtp_timeout_s: float = 10.0
+    webhook_timeout_s: float = 5.0  # one try of a team webhook, connecting and answering
 
     @property
     def blob_dir(self) -> Path:
@@ -161,6 +172,15 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "secure_cookies": _parse_bool,
     "log_level": _choice({"debug", "info", "warning", "error"}),
     "synonyms_file": Path,
+    "public_url": str,
+    "smtp_host": str,
+    "smtp_port": _parse_positive_int,
+    "smtp_security": _choice({"none", "starttls", "ssl"}),
+    "smtp_user": str,
+    "smtp_password": str,
+    "smtp_from": str,
+    "smtp_timeout_s": _parse_positive_float,
+    "webhook_timeout_s": _parse_positive_float,
 }
 
 

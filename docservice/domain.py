@@ -188,6 +188,9 @@ class SearchQuery:
     hidden_documents: frozenset[int] = frozenset()
     """Documents left out whatever the index holds for them: their readers changed and the
     index has not caught up yet (services/outbox.py)."""
+    only_documents: frozenset[int] = frozenset()
+    """When given, the search looks at these documents only (does a new document match a
+    followed search?)."""
 
     @property
     def is_empty(self) -> bool:

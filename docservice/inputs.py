@@ -162,3 +162,47 @@ class CustomerFields(BaseModel):
 
 class NewCustomer(CustomerFields):
     name: CustomerName
+
+
+FollowKind = Literal["document", "customer", "product", "search"]
+EmailMode = Literal["immediate", "daily", "off"]
+WebhookStyle = Literal["slack", "teams", "generic"]
+
+
+class NewSavedSearch(BaseModel):
+    """A search to name and find again."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=NOT_BLANK)]
+    query: Annotated[str, StringConstraints(min_length=1, max_length=1000, pattern=NOT_BLANK)]
+
+
+class NewFollow(BaseModel):
+    """What to follow: a document, customer or saved search by ``id``, a product by name."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: FollowKind
+    id: Id | None = Field(None, description="the document, customer or saved search")
+    product: Annotated[str, StringConstraints(min_length=1, max_length=200,
+                                              pattern=NOT_BLANK)] | None = None
+
+
+class EmailChoice(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    mode: EmailMode
+
+
+class NewWebhook(BaseModel):
+    """A team's outgoing webhook (admins)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    team_id: Id
+    name: Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=NOT_BLANK)]
+    url: Annotated[str, StringConstraints(min_length=8, max_length=2000,
+                                          pattern=r"^https?://[^\s/]+")]
+    style: WebhookStyle = "generic"
+    language: Literal["en", "zh-CN"] = "en"

@@ -234,3 +234,84 @@ class ScheduledTaskView:
     last_summary: str | None = None
     last_error: str | None = None
     last_manual: bool = False
+
+
+class SavedSearchView:
+    saved_search_id: int
+    name: str
+    query: str
+    created_at: str
+    followed: bool
+
+
+@dataclass(frozen=True)
+class FollowView:
+    """One thing a person follows: ``kind`` and its ``target_id`` (a document, customer or
+    saved search) or product name, and how it reads (a title, a name, a query)."""
+
+    follow_id: int
+    kind: str
+    target_id: int | None
+    label: str
+    created_at: str
+
+
+@dataclass(frozen=True)
+class NotificationView:
+    """What a person is told: ``kind`` is new_version, new_document, review_due or expiring;
+    ``via_kind``/``via`` name what they follow that matched (customer, product, search,
+    document) for the first two."""
+
+    notification_id: int
+    kind: str
+    document_id: int
+    version_id: int | None
+    title: str
+    via_kind: str | None
+    via: str | None
+    due: str | None
+    created_at: str
+    read: bool
+
+
+@dataclass(frozen=True)
+class Inbox:
+    notifications: list[NotificationView]
+    unread: int
+    total: int
+
+
+@dataclass(frozen=True)
+class WebhookView:
+    webhook_id: int
+    team_id: int
+    team: str
+    name: str
+    url: str
+    style: str
+    language: str
+    active: bool
+    created_at: str
+
+
+@dataclass(frozen=True)
+class NewWebhookSecret:
+    """A generic webhook just made: its signing secret, shown this once."""
+
+    webhook: WebhookView
+    secret: str
+
+
+@dataclass(frozen=True)
+class DeliveryView:
+    delivery_id: int
+    webhook_id: int
+    webhook: str
+    event: str
+    document_id: int | None
+    state: str
+    attempts: int
+    response_status: int | None
+    error: str | None
+    created_at: str
+    attempted_at: str | None

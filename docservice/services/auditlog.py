@@ -20,7 +20,9 @@ ACTIONS = ("upload", "new_version", "download", "view", "metadata", "permissions
            "share_password_failed", "delete", "login",
            "login_failed", "logout", "password_change", "password_reset", "token_create",
            "token_revoke", "team_create", "user_create", "user_update", "customer_create",
-           "customer_update", "text", "retry")
+           "customer_update", "text", "retry", "save_search", "delete_saved_search", "follow",
+           "unfollow", "notification_read", "notifications_read", "email_preference",
+           "webhook_create", "webhook_delete")
 MAX_LIMIT = 500
 
 

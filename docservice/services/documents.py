@@ -35,6 +35,7 @@ from docservice.errors import (
 from docservice.queue.base import INGEST_JOB
 from docservice.services.classify import chosen_or_suggested
 from docservice.services.context import Context
+from docservice.services.notifications import NOTIFY_VERSION
 from docservice.services.permissions import require_uploader
 from docservice.views import DocumentView, VersionView
 
@@ -156,6 +157,7 @@ def upload(ctx: Context, principal: Principal, stream: IO[bytes], filename: str,
         record_event(uow.session, principal, "upload", document_id=document.id,
                      version_id=version.id, detail=version.filename)
         _enqueue_after_commit(ctx, uow, version)
+        uow.owe(NOTIFY_VERSION, version_id=version.id)
         uow.commit()
         return _outcome(version)
 
@@ -172,6 +174,7 @@ def add_version(ctx: Context, principal: Principal, document_id: int, stream: IO
         record_event(uow.session, principal, "new_version", document_id=document.id,
                      version_id=version.id, detail=note)
         _enqueue_after_commit(ctx, uow, version)
+        uow.owe(NOTIFY_VERSION, version_id=version.id)
         uow.commit()
         return _outcome(version)
 

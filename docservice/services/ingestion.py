@@ -28,6 +28,7 @@ from docservice.ingest.years import years_in
 from docservice.queue.base import INGEST_JOB
 from docservice.services.context import Context
 from docservice.services.group_finisher import GroupFinisher
+from docservice.services.notifications import owe_search_matches
 from docservice.services.version_reader import INTERNAL_FAILURE, ReadOutcome, VersionReader
 from docservice.views import FailedVersion, VersionInProgress
 
@@ -144,6 +145,7 @@ def _finish(ctx: Context, read: Sequence[ReadOutcome]) -> None:
              "state_reason": outcome.reason, "progress": None, "indexed_at": now,
              "claimed_by": None, "claimed_at": None}
             for outcome in read if outcome.version_id in finishing])
+        owe_search_matches(uow, sorted(finishing))
         uow.commit()
     for outcome in read:
         log.info("version %s: %s", outcome.version_id, _final_state(outcome).value)

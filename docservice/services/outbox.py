@@ -30,6 +30,7 @@ from docservice.db.uow import OUTBOX_LEASE
 from docservice.domain import Principal
 from docservice.errors import QueueUnavailable, ServiceUnavailable
 from docservice.queue.base import OUTBOX_JOB
+from docservice.services import mail, notifications, webhooks
 from docservice.services.context import Context
 from docservice.services.indexing import reindex_document
 
@@ -58,6 +59,10 @@ def _index_document(ctx: Context, payload: Payload) -> None:
 HANDLERS: dict[str, Handler] = {
     INDEX_DOCUMENT: _index_document,
     INDEX_PERMISSIONS: _index_document,
+    notifications.NOTIFY_VERSION: notifications.on_new_version,
+    notifications.NOTIFY_SEARCH: notifications.on_indexed,
+    notifications.EMAIL_NOTIFICATION: mail.email_notification,
+    webhooks.DELIVER_WEBHOOK: webhooks.deliver,
 }
 """What runs each kind of row; a new side effect (notification, webhook, rollup) adds its
 kind here."""

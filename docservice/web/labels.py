@@ -54,6 +54,22 @@ LABELS: dict[str, str] = {
     "action_user_update": N_("user changed"), "action_customer_create": N_("customer created"),
     "action_customer_update": N_("customer changed"), "action_text": N_("text read"),
     "action_retry": N_("work retried by an admin"),
+    "action_save_search": N_("search saved"),
+    "action_delete_saved_search": N_("saved search deleted"),
+    "action_follow": N_("follow"), "action_unfollow": N_("unfollow"),
+    "action_notification_read": N_("notification read"),
+    "action_notifications_read": N_("all notifications read"),
+    "action_email_preference": N_("e-mail choice"),
+    "action_webhook_create": N_("webhook added"), "action_webhook_delete": N_("webhook removed"),
+    # notifications, follows, team webhooks
+    "notice_new_document": N_("new document"), "notice_new_version": N_("new version"),
+    "notice_review_due": N_("review due"), "notice_expiring": N_("expiring"),
+    "follow_document": N_("document"), "follow_customer": N_("customer"),
+    "follow_product": N_("product"), "follow_search": N_("saved search"),
+    "webhook_slack": N_("Slack"), "webhook_teams": N_("Microsoft Teams"),
+    "webhook_generic": N_("generic JSON (signed)"),
+    "delivery_pending": N_("retrying"), "delivery_delivered": N_("delivered"),
+    "delivery_failed": N_("failed"), "delivery_withheld": N_("withheld"),
 }
 
 

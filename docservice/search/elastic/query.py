@@ -60,6 +60,8 @@ def _query(plan: QueryPlan, stage: Stage) -> Body:
     if plan.acl_tokens is not None:  # no tokens: nothing is readable
         filters.append({"terms": {"acl": list(plan.acl_tokens)}} if plan.acl_tokens
                        else {"match_none": {}})
+    if plan.query.only_documents:
+        filters.append({"terms": {"document_id": sorted(plan.query.only_documents)}})
     excluded = [_text_match(run, field, 1.0) for run in plan.excluded for field in TEXT_BOOSTS]
     if plan.query.hidden_documents:
         excluded.append({"terms": {"document_id": sorted(plan.query.hidden_documents)}})

@@ -52,6 +52,9 @@ class TantivyQueryPlan(QueryPlan):
         if self.query.hidden_documents:
             parts.append((tantivy.Occur.MustNot, tantivy.Query.term_set_query(
                 self.schema, "document_id", sorted(self.query.hidden_documents))))
+        if self.query.only_documents:
+            parts.append((must, unscored(tantivy.Query.term_set_query(
+                self.schema, "document_id", sorted(self.query.only_documents)))))
         parts.append(self._latest())
         if self.acl_tokens is not None:
             parts.append((must, unscored(self._acl())))

@@ -220,3 +220,13 @@ class Me(BaseModel):
     email: str
     role: str
     team_ids: list[int]
+
+
+class InboxParams(QueryArgs):
+    unread: QueryBool = False
+    limit: Limit = 50
+    offset: AuditOffset = 0
+
+
+class ReadCount(BaseModel):
+    changed: int

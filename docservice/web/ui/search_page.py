@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from docservice.errors import InvalidInput, ServiceUnavailable
 from docservice.inputs import Id
+from docservice.services import following
 from docservice.services import search as search_service
 from docservice.views import SearchPage
 from docservice.web.i18n import error_message
@@ -51,4 +52,6 @@ def search() -> Any:
     if query:
         result, error, status = run_search(query, page, sort=sort, all_versions=all_versions)
     return render_template("search.html", q=query, sort=sort, all_versions=all_versions,
-                           page=page, page_size=PAGE_SIZE, result=result, error=error), status
+                           page=page, page_size=PAGE_SIZE, result=result, error=error,
+                           saved_searches=following.list_saved_searches(ctx(), principal()),
+                           ), status
