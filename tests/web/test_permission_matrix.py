@@ -1,7 +1,9 @@
 """Every role in two teams, plus a share-link visitor, against every visibility and a deleted
 document, over every read path: one cell per (person, document, path). Any leak or wrong
 denial fails the test. Each document is filed under a customer of its own: a viewer sees that
-customer only if they may read the document; editors and admins see every customer."""
+customer only if they may read the document; editors and admins see every customer. Everyone
+follows every document's product and tries to follow every document: the inbox and the
+following list show only what each may read."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import pytest
 
 from docservice.services import accounts
 from tests.web.conftest import PASSWORD, Browser, Web, text_of
+from tests.web.test_following import settle_outbox
 
 OWNER = "editor.n@example.com"
 PEOPLE = {  # email: (role, team)
@@ -79,6 +82,11 @@ def _build(web: Web) -> World:
         accounts.create_user(web.ctx, email, role, teams=[team], password=PASSWORD)
     owner = web.signed_in(OWNER)
     owner.api("POST", "/api/v1/customers", json={"name": "MatrixCo", "industry": "Rail"})
+    followers = {email: web.signed_in(email) for email in PEOPLE}
+    for follower in followers.values():  # told of each new document they may read
+        for name in DOCUMENTS:
+            follower.api("POST", "/api/v1/following", json={"kind": "product",
+                                                            "product": f"prod-{name}"})
     docs = []
     for name, (fields, _readers) in DOCUMENTS.items():
         body = f"matrixcommon zq{name} clause".encode()
@@ -86,6 +94,11 @@ def _build(web: Web) -> World:
                                product=f"prod-{name}", tags=f"tag-{name}", **fields)
         docs.append(Doc(name, outcome["document_id"], outcome["version_id"], body))
     web.settle(*(doc.version_id for doc in docs))
+    settle_outbox(web.ctx)
+    for follower in followers.values():  # refused where they may not read it
+        for doc in docs:
+            follower.api("POST", "/api/v1/following", json={"kind": "document",
+                                                            "id": doc.document_id})
     share_paths = {}
     for doc in docs:
         if doc.name in (SHARED, DELETED):
@@ -158,10 +171,30 @@ PATHS: dict[str, Path] = {
     "api latest download": lambda b, w, d: b.get(
         f"/api/v1/documents/{d.document_id}/latest/download").data == d.body,
     "api latest by product": lambda b, w, d: _ok(b, f"/api/v1/latest?product={d.product}"),
+    "following page": lambda b, w, d: f"matrix-{d.name}<" in text_of(b.get("/following")),
+    "api following": lambda b, w, d: d.document_id in {
+        f["target_id"] for f in (b.get("/api/v1/following").get_json() or [])
+        if isinstance(f, dict) and f["kind"] == "document"},
     "api ingestion state": lambda b, w, d: d.version_id in _json_ids(
         b, f"/api/v1/ingestion?version_ids={','.join(str(x.version_id) for x in w.docs)}",
         "version_id"),
 }
+
+
+def _inbox_ids(browser: Browser) -> set[int]:
+    response = browser.get("/api/v1/notifications")
+    if response.status_code != 200:
+        return set()
+    return {n["document_id"] for n in response.get_json()["notifications"]}
+
+
+# A notification of each new document to whoever follows its product, except its uploader.
+INBOX_PATHS: dict[str, Path] = {
+    "inbox page": lambda b, w, d: f'data-document-id="{d.document_id}"' in text_of(
+        b.get("/inbox")),
+    "api inbox": lambda b, w, d: d.document_id in _inbox_ids(b),
+}
+PATHS.update(INBOX_PATHS)
 
 
 def _customer_listed(browser: Browser, doc: Doc) -> bool:
@@ -199,7 +232,7 @@ def _expected(person: str, doc: Doc, path: str) -> bool:
         return path in SHARE_PATHS and doc.name == SHARED
     if path in CUSTOMER_PATHS and PEOPLE[person][0] in ("admin", "editor"):
         return True
-    if path == "upload form customers":
+    if path == "upload form customers" or (path in INBOX_PATHS and person == OWNER):
         return False
     return doc.name in DOCUMENTS and person in DOCUMENTS[doc.name][1]
 
