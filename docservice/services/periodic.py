@@ -23,6 +23,20 @@ def _purge_revoked_sessions(ctx: Context) -> str:
     return f"{purge_expired_revocations(ctx)} expired sign-outs forgotten"
 
 
+def _remind(ctx: Context) -> str:
+    from docservice.services.notifications import remind
+
+    return remind(ctx)
+
+
+def _send_digests(ctx: Context) -> str:
+    from docservice.services.mail import send_digests
+
+    return send_digests(ctx)
+
+
 def load() -> None:
     """Register every task (idempotent)."""
     register("sessions.purge", DAY, _purge_revoked_sessions)
+    register("notifications.remind", DAY, _remind)
+    register("notifications.digest", DAY, _send_digests)
