@@ -236,6 +236,7 @@ class ScheduledTaskView:
     last_manual: bool = False
 
 
+@dataclass(frozen=True)
 class SavedSearchView:
     saved_search_id: int
     name: str

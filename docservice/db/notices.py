@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from docservice.db.access import readable
@@ -20,11 +20,20 @@ from docservice.db.models import (
     SavedSearch,
     User,
     Version,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 from docservice.db.repositories import principal_of
+from docservice.db.uow import UnitOfWork
 from docservice.domain import Principal
 from docservice.views import FollowView, NotificationView
 
+NOTIFY_SEARCH = "notify.search"
+"""Outbox kind: a new document was indexed; tell the followers of saved searches it
+matches (services/notifications.py)."""
+DELIVER_WEBHOOK = "webhook.deliver"
+"""Outbox kind: post one delivery to its team webhook (services/webhooks.py)."""
+PENDING = "pending"
 DEFAULT_EMAIL_MODE = "daily"
 NEW_VERSION = "new_version"
 NEW_DOCUMENT = "new_document"
@@ -187,3 +196,33 @@ def follow_condition(user_id: int, kind: str, target_id: int | None,
     rule = (func.lower(Follow.product) == (product or "").lower() if kind == "product"
             else columns[kind] == target_id)
     return and_(Follow.user_id == user_id, Follow.kind == kind, rule)
+
+
+def owe_search_matches(uow: UnitOfWork, version_ids: list[int]) -> None:
+    """Called as versions are indexed: owe NOTIFY_SEARCH for each new document, when
+    anyone follows a saved search at all."""
+    session = uow.session
+    if not version_ids or not session.scalar(select(exists().where(Follow.kind == "search"))):
+        return
+    for version_id in session.scalars(select(Version.id).where(
+            Version.id.in_(version_ids), Version.number == 1)):
+        uow.owe(NOTIFY_SEARCH, version_id=version_id)
+
+
+def owe_deliveries(uow: UnitOfWork, document: Document, version: Version, event: str) -> None:
+    """A delivery to each active webhook of the document's team (once per version)."""
+    if document.team_id is None:
+        return
+    session = uow.session
+    key = f"version:{version.id}"
+    for endpoint in session.scalars(select(WebhookEndpoint).where(
+            WebhookEndpoint.team_id == document.team_id, WebhookEndpoint.active)):
+        if session.scalar(select(WebhookDelivery.id).where(
+                WebhookDelivery.endpoint_id == endpoint.id, WebhookDelivery.key == key)):
+            continue
+        delivery = WebhookDelivery(endpoint_id=endpoint.id, key=key, event=event,
+                                   document_id=document.id, version_id=version.id,
+                                   state=PENDING, attempts=0)
+        session.add(delivery)
+        session.flush()
+        uow.owe(DELIVER_WEBHOOK, delivery_id=delivery.id)

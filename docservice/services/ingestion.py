@@ -20,6 +20,7 @@ from docservice.db import claims
 from docservice.db.categories import refine_categories
 from docservice.db.index_entries import document_entries
 from docservice.db.models import Document, Page, Version, utcnow
+from docservice.db.notices import owe_search_matches
 from docservice.domain import IngestState
 from docservice.errors import ServiceUnavailable
 from docservice.ingest.metadata import detect_languages
@@ -28,7 +29,6 @@ from docservice.ingest.years import years_in
 from docservice.queue.base import INGEST_JOB
 from docservice.services.context import Context
 from docservice.services.group_finisher import GroupFinisher
-from docservice.services.notifications import owe_search_matches
 from docservice.services.version_reader import INTERNAL_FAILURE, ReadOutcome, VersionReader
 from docservice.views import FailedVersion, VersionInProgress
 

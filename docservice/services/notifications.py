@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, timedelta
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import select, update
 
 from docservice.db.models import (
     Document,
@@ -34,6 +34,7 @@ from docservice.db.notices import (
     email_mode,
     followers,
     notifications_of,
+    owe_deliveries,
     readable_notifications,
     readers,
 )
@@ -43,7 +44,6 @@ from docservice.domain import Principal
 from docservice.errors import N_, InvalidInput, NotFound, PermissionDenied
 from docservice.inputs import EmailChoice
 from docservice.search.query import parse_query
-from docservice.services import webhooks
 from docservice.services.context import Context
 from docservice.views import Inbox
 
@@ -52,8 +52,6 @@ log = logging.getLogger(__name__)
 NOTIFY_VERSION = "notify.version"
 """A version was uploaded: tell the followers of its document (a later version) or of its
 customer and product (a new document), and the team's webhooks."""
-NOTIFY_SEARCH = "notify.search"
-"""A new document was indexed: tell the followers of saved searches it matches."""
 EMAIL_NOTIFICATION = "email.notification"
 """Send one notification by e-mail now (people who chose immediate e-mail)."""
 REVIEW_NOTICE_DAYS = 7
@@ -84,19 +82,8 @@ def on_new_version(ctx: Context, payload: Mapping[str, int]) -> None:
         for recipient in followers(uow.session, document, version):
             _tell(uow, recipient.principal.user_id or 0, f"version:{version.id}", kind,
                   document.id, version.id, f"{recipient.via_kind}:{recipient.via}")
-        webhooks.owe_deliveries(uow, document, version, kind)
+        owe_deliveries(uow, document, version, kind)
         uow.commit()
-
-
-def owe_search_matches(uow: UnitOfWork, version_ids: list[int]) -> None:
-    """Called as versions are indexed: owe NOTIFY_SEARCH for each new document, when
-    anyone follows a saved search at all."""
-    session = uow.session
-    if not version_ids or not session.scalar(select(exists().where(Follow.kind == "search"))):
-        return
-    for version_id in session.scalars(select(Version.id).where(
-            Version.id.in_(version_ids), Version.number == 1)):
-        uow.owe(NOTIFY_SEARCH, version_id=version_id)
 
 
 def on_indexed(ctx: Context, payload: Mapping[str, int]) -> None:

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 
-from docservice.db import claims
+from docservice.db import claims, notices
 from docservice.db.access import readable
 from docservice.db.models import Document, OutboxRow, utcnow
 from docservice.db.uow import OUTBOX_LEASE
@@ -60,9 +60,9 @@ HANDLERS: dict[str, Handler] = {
     INDEX_DOCUMENT: _index_document,
     INDEX_PERMISSIONS: _index_document,
     notifications.NOTIFY_VERSION: notifications.on_new_version,
-    notifications.NOTIFY_SEARCH: notifications.on_indexed,
+    notices.NOTIFY_SEARCH: notifications.on_indexed,
     notifications.EMAIL_NOTIFICATION: mail.email_notification,
-    webhooks.DELIVER_WEBHOOK: webhooks.deliver,
+    notices.DELIVER_WEBHOOK: webhooks.deliver,
 }
 """What runs each kind of row; a new side effect (notification, webhook, rollup) adds its
 kind here."""

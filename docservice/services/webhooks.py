@@ -26,13 +26,12 @@ from docservice.db.access import readable
 from docservice.db.models import (
     Document,
     Team,
-    Version,
     WebhookDelivery,
     WebhookEndpoint,
     utcnow,
 )
+from docservice.db.notices import PENDING
 from docservice.db.repositories import record_event
-from docservice.db.uow import UnitOfWork
 from docservice.domain import Principal, Role
 from docservice.errors import N_, NotFound, PermissionDenied, ServiceUnavailable, Unprocessable
 from docservice.inputs import NewWebhook
@@ -42,11 +41,10 @@ from docservice.views import DeliveryView, NewWebhookSecret, WebhookView
 
 log = logging.getLogger(__name__)
 
-DELIVER_WEBHOOK = "webhook.deliver"
 SIGNATURE_HEADER = "X-Docservice-Signature"
 MAX_ATTEMPTS = 10
 """Tries of one delivery (2 s ... 5 min apart: about half an hour) before it is given up."""
-DELIVERED, PENDING, FAILED, WITHHELD = "delivered", "pending", "failed", "withheld"
+DELIVERED, FAILED, WITHHELD = "delivered", "failed", "withheld"
 ERROR_LIMIT = 500
 OPEN = N_("Open")
 
@@ -60,25 +58,6 @@ def team_reader(team_id: int) -> Principal:
     """Any member of the team with the fewest rights: what a team channel may be told."""
     return Principal(user_id=None, email=f"team:{team_id}", role=Role.VIEWER,
                      team_ids=frozenset({team_id}))
-
-
-def owe_deliveries(uow: UnitOfWork, document: Document, version: Version, event: str) -> None:
-    """A delivery to each active webhook of the document's team (once per version)."""
-    if document.team_id is None:
-        return
-    session = uow.session
-    for endpoint in session.scalars(select(WebhookEndpoint).where(
-            WebhookEndpoint.team_id == document.team_id, WebhookEndpoint.active)):
-        key = f"version:{version.id}"
-        if session.scalar(select(WebhookDelivery.id).where(
-                WebhookDelivery.endpoint_id == endpoint.id, WebhookDelivery.key == key)):
-            continue
-        delivery = WebhookDelivery(endpoint_id=endpoint.id, key=key, event=event,
-                                   document_id=document.id, version_id=version.id,
-                                   state=PENDING, attempts=0)
-        session.add(delivery)
-        session.flush()
-        uow.owe(DELIVER_WEBHOOK, delivery_id=delivery.id)
 
 
 @dataclass(frozen=True)
