@@ -38,7 +38,8 @@ def _upload(page: Page, site: Site, paths: list[Path], **fields: str) -> None:
     page.goto(site.url + "/upload")
     for name, value in fields.items():
         page.select_option(f"select[name={name}]", value) if name in (
-            "category", "subtype", "visibility", "customer") else page.fill(f"input[name={name}]", value)
+            "category", "subtype", "visibility", "customer") else page.fill(
+            f"input[name={name}]", value)
     _drop(page, paths)
     expect(page.locator(".upload-row")).to_have_count(len(paths))
     page.wait_for_function(ALL_DONE, timeout=180_000)
