@@ -105,6 +105,14 @@ def carol(web: Web) -> Browser:
 
 
 @pytest.fixture
+def dave(web: Web) -> Browser:
+    """Alice's teammate in sales, who uploads."""
+    accounts.create_user(web.ctx, "dave@example.com", "editor", teams=["sales"],
+                         password=PASSWORD)
+    return web.signed_in("dave@example.com")
+
+
+@pytest.fixture
 def admin(web: Web) -> Browser:
     return web.signed_in("admin@example.com")
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from docservice.config import Settings
-from docservice.services import accounts, mail
+from docservice.services import mail
 from tests.conftest import embedded_settings
 from tests.mailbox import Mailbox, body_of, free_port, smtp_server
-from tests.web.conftest import PASSWORD, Browser, Web, text_of
+from tests.web.conftest import Browser, Web, text_of
 from tests.web.test_following import customer_id, upload_and_settle
 
 SITE = "https://docs.example.com"
@@ -35,13 +35,6 @@ def settings(tmp_path: Path, smtp_port: int) -> Settings:
 def mailbox(smtp_port: int) -> Iterator[Mailbox]:
     with smtp_server(smtp_port) as box:
         yield box
-
-
-@pytest.fixture
-def dave(web: Web) -> Browser:
-    accounts.create_user(web.ctx, "dave@example.com", "editor", teams=["sales"],
-                         password=PASSWORD)
-    return web.signed_in("dave@example.com")
 
 
 def choose(browser: Browser, mode: str) -> None:

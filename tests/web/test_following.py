@@ -7,11 +7,9 @@ from __future__ import annotations
 import time
 from datetime import date, timedelta
 
-import pytest
-
-from docservice.services import accounts, notifications, outbox
+from docservice.services import notifications, outbox
 from docservice.services.context import Context
-from tests.web.conftest import PASSWORD, Browser, Web, text_of
+from tests.web.conftest import Browser, Web, text_of
 
 
 def settle_outbox(ctx: Context, timeout: float = 30) -> None:
@@ -31,14 +29,6 @@ def upload_and_settle(web: Web, browser: Browser, name: str, body: bytes,
     web.settle(int(outcome["version_id"]))
     settle_outbox(web.ctx)
     return outcome
-
-
-@pytest.fixture
-def dave(web: Web) -> Browser:
-    """Alice's teammate in sales, who uploads."""
-    accounts.create_user(web.ctx, "dave@example.com", "editor", teams=["sales"],
-                         password=PASSWORD)
-    return web.signed_in("dave@example.com")
 
 
 def unread_badge(browser: Browser) -> str | None:

@@ -17,11 +17,10 @@ from typing import Any
 import pytest
 
 from docservice.config import Settings
-from docservice.services import accounts
 from docservice.services.sweeper import start_sweeper
 from tests.conftest import embedded_settings
 from tests.listener import Listener, http_listener
-from tests.web.conftest import PASSWORD, Browser, Web, text_of
+from tests.web.conftest import Browser, Web, text_of
 from tests.web.test_following import settle_outbox
 
 SITE = "https://docs.example.com"
@@ -38,13 +37,6 @@ def settings(tmp_path: Path) -> Settings:
 def listener() -> Iterator[Listener]:
     with http_listener() as found:
         yield found
-
-
-@pytest.fixture
-def dave(web: Web) -> Browser:
-    accounts.create_user(web.ctx, "dave@example.com", "editor", teams=["sales"],
-                         password=PASSWORD)
-    return web.signed_in("dave@example.com")
 
 
 def _team_id(admin: Browser, name: str) -> int:
