@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from docservice.config import Settings, ensure_secret_key
 from docservice.db.engine import make_engine, make_session_factory
 from docservice.db.migrate import upgrade
-from docservice.errors import ServiceUnavailable
+from docservice.errors import N_, InvalidInput, ServiceUnavailable
 from docservice.queue.base import JobQueue, JobRunner
 from docservice.search.base import SearchIndex
 from docservice.search.synonyms import SynonymFile
@@ -16,6 +17,7 @@ from docservice.services.ingestion import requeue_unfinished
 from docservice.services.jobs import run_job
 from docservice.services.scheduler import start_scheduler
 from docservice.services.sweeper import start_sweeper
+from docservice.storage.backup_target import BackupTarget
 from docservice.storage.base import BlobStore
 
 log = logging.getLogger(__name__)
@@ -35,6 +37,23 @@ def blob_store(settings: Settings) -> BlobStore:
     from docservice.storage.local import LocalBlobStore
 
     return LocalBlobStore(settings.blob_dir)
+
+
+def backup_target(settings: Settings, destination: str) -> BackupTarget:
+    """Where ``docservice backup`` writes: ``s3://bucket/prefix`` (with the installation's
+    S3 endpoint and credentials) or a folder."""
+    if destination.startswith("s3://"):
+        from docservice.storage.s3 import S3Target, minio_client
+
+        bucket, _, prefix = destination.removeprefix("s3://").partition("/")
+        if not bucket:
+            raise InvalidInput(N_("an S3 destination names a bucket: s3://bucket/prefix"))
+        client = minio_client(settings.s3_endpoint, settings.s3_access_key,
+                              settings.s3_secret_key, settings.s3_secure, settings.s3_region)
+        return S3Target(client, bucket, prefix)
+    from docservice.storage.backup_target import FolderTarget
+
+    return FolderTarget(Path(destination))
 
 
 def search_index(settings: Settings, resources: list[Closeable]) -> SearchIndex:

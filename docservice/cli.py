@@ -14,14 +14,16 @@ from typing import Any, TypeVar
 
 import click
 
-from docservice.bootstrap import bootstrap, start_workers
+from docservice.bootstrap import backup_target, bootstrap, start_workers
 from docservice.config import Settings, load_settings
 from docservice.domain import OPERATOR, IngestState
 from docservice.errors import DocserviceError
 from docservice.services import (
     accounts,
+    backup,
     deletion,
     documents,
+    export,
     indexing,
     ingestion,
     outbox,
@@ -429,6 +431,82 @@ def reindex(state: State, as_json: bool) -> None:
     """Rebuild the search index from the database (searches keep working meanwhile)."""
     count = indexing.rebuild_index(state.ctx)
     emit({"entries": count}, as_json, f"reindexed {count} version(s)")
+
+
+@main.command("backup")
+@click.argument("destination")
+@click.option("--verify", is_flag=True,
+              help="check the backup in DESTINATION instead of making one (exit 1 if damaged)")
+@click.option("--with-index", is_flag=True, help="copy the embedded search index too")
+@click.option("--keep", type=click.IntRange(min=1), default=None,
+              help="then keep only the newest N snapshots (and the files they use)")
+@click.option("--snapshot", default=None, help="with --verify: check only this snapshot")
+@json_option
+@pass_state
+@handled
+def backup_(state: State, destination: str, verify: bool, with_index: bool, keep: int | None,
+            snapshot: str | None, as_json: bool) -> None:
+    """Back up this installation to DESTINATION (a folder or s3://bucket/prefix): the
+    database, the stored files (only new ones), the session key; not the master key."""
+    target = backup_target(state.settings, destination)
+    if verify:
+        report = backup.verify_backup(target, snapshot)
+        emit(asdict(report) | {"ok": report.ok}, as_json, lambda: "\n".join(
+            [f"checked {len(report.snapshots)} snapshot(s) and {report.files_checked} "
+             f"file(s) in {report.destination}"]
+            + [f"DAMAGED: {problem}" for problem in report.problems]
+            + ["ok" if report.ok else "the backup is damaged"]))
+        if not report.ok:
+            sys.exit(1)
+        return
+    result = backup.make_backup(state.ctx, OPERATOR, target, with_index=with_index, keep=keep)
+    emit(asdict(result), as_json, lambda: result.summary + (
+        f"; pruned {len(result.pruned_snapshots)} snapshot(s), {result.pruned_files} file(s)"
+        if keep else "") + "\n" + backup.MASTER_KEY_NOTE)
+
+
+@main.command("export")
+@click.argument("destination", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--customer", default=None, help="the documents of this customer")
+@click.option("--query", default=None, help="the documents this search finds")
+@click.option("--all", "everything", is_flag=True, help="every document")
+@as_option
+@json_option
+@pass_state
+@handled
+def export_(state: State, destination: Path, customer: str | None, query: str | None,
+            everything: bool, as_email: str | None, as_json: bool) -> None:
+    """Write a zip of the latest version of each document you may read, with metadata.json
+    and documents.csv."""
+    selection = export.check_selection(export.ExportSelection(customer, query, everything))
+    ctx = state.ctx
+    principal = accounts.principal_for(ctx, as_email)
+    partial = destination.with_name(f".{destination.name}.partial")
+    try:
+        with partial.open("wb") as out:
+            summary = export.export_documents(ctx, principal, selection, out)
+        partial.replace(destination)
+    finally:
+        partial.unlink(missing_ok=True)
+    emit(asdict(summary) | {"file": str(destination)}, as_json,
+         f"exported {summary.documents} document(s), {summary.bytes} bytes, to {destination}")
+
+
+@main.command()
+@click.argument("source")
+@click.option("--snapshot", default=None, help="this snapshot (default: the newest)")
+@json_option
+@pass_state
+@handled
+def restore(state: State, source: str, snapshot: str | None, as_json: bool) -> None:
+    """Fill an empty data dir (or empty database and bucket) from a backup and reindex."""
+    result = backup.restore_backup(state.settings, backup_target(state.settings, source),
+                                   snapshot)
+    emit(asdict(result), as_json,
+         f"restored snapshot {result.snapshot}: {result.documents} documents, "
+         f"{result.versions} versions, {result.files} files; "
+         + ("search index from the backup" if result.index_from_backup
+            else f"reindexed {result.index_entries} version(s)"))
 
 
 @main.command()

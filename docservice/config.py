@@ -76,6 +76,10 @@ class Settings:
     smtp_from: str = "docservice@localhost"
     smtp_timeout_s: float = 10.0
     webhook_timeout_s: float = 5.0  # one try of a team webhook, connecting and answering
+    # Scheduled backups (task "backup", daily unless DOCSERVICE_SCHEDULE_PERIODS says
+    # otherwise): a folder or s3://bucket/prefix ("" = none), and how many snapshots to keep.
+    backup_dest: str = ""
+    backup_keep: int = 7
 
     @property
     def blob_dir(self) -> Path:
@@ -181,6 +185,8 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "smtp_from": str,
     "smtp_timeout_s": _parse_positive_float,
     "webhook_timeout_s": _parse_positive_float,
+    "backup_dest": str,
+    "backup_keep": _parse_positive_int,
 }
 
 

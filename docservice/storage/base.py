@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import IO, Protocol
@@ -24,6 +24,31 @@ def check_key(key: str) -> str:
     if not isinstance(key, str) or not _KEY.match(key):
         raise InvalidBlobKey(str(key))
     return key
+
+
+def is_key(name: str) -> bool:
+    """True if ``name`` is a sha256 hex digest, the name of a stored file."""
+    return bool(_KEY.match(name))
+
+
+class ChunkReader:
+    """A file-like ``read(size)`` over an iterator of chunks, for clients that want one."""
+
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        self._chunks = iter(chunks)
+        self._buffer = bytearray()
+
+    def read(self, size: int = -1) -> bytes:
+        while size < 0 or len(self._buffer) < size:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                break
+            self._buffer.extend(chunk)
+        if size < 0:
+            size = len(self._buffer)
+        data = bytes(self._buffer[:size])
+        del self._buffer[:size]
+        return data
 
 
 class BlobStore(Protocol):
@@ -58,3 +83,16 @@ class BlobStore(Protocol):
 
     def check(self) -> None:
         """Raise StorageUnavailable if the store cannot be used right now."""
+
+    # Backup and restore move the bytes as they lie in the store: an encrypting store hands
+    # out and takes back its ciphertext here, so copies of it stay encrypted.
+
+    def keys(self) -> Iterator[str]:
+        """Every stored key, in no particular order. Raises StorageUnavailable."""
+
+    def open_stored(self, key: str) -> Iterator[bytes]:
+        """Yield the bytes of ``key`` exactly as stored, in chunks. Raises BlobNotFound."""
+
+    def put_stored(self, key: str, chunks: Iterable[bytes]) -> None:
+        """Store ``chunks`` (what ``open_stored`` yielded, maybe in another store) under
+        ``key`` as they are; readers see the whole object or none of it."""

@@ -6,13 +6,13 @@ import contextlib
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, BinaryIO
 
 from docservice.domain import BlobInfo
 from docservice.errors import BlobNotFound, StorageUnavailable
-from docservice.storage.base import CHUNK_SIZE, check_key
+from docservice.storage.base import CHUNK_SIZE, check_key, is_key
 
 
 class LocalBlobStore:
@@ -76,6 +76,36 @@ class LocalBlobStore:
         if not path.is_file():
             raise BlobNotFound(key)
         yield path
+
+    def keys(self) -> Iterator[str]:
+        for path in self.root.glob("??/??/*"):
+            if is_key(path.name) and path.parent.parent.name == path.name[:2]:
+                yield path.name
+
+    def open_stored(self, key: str) -> Iterator[bytes]:
+        return self.open(key)
+
+    def put_stored(self, key: str, chunks: Iterable[bytes]) -> None:
+        target = self._path(key)
+        tmp_dir = self.root / "tmp"
+        try:
+            tmp_dir.mkdir(parents=True, exist_ok=True)
+            fd, tmp_name = tempfile.mkstemp(dir=tmp_dir, prefix="restore-")
+        except OSError as exc:
+            raise StorageUnavailable(f"could not store the file: {exc.strerror}") from exc
+        try:
+            with os.fdopen(fd, "wb") as out:
+                for chunk in chunks:
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp_name, target)
+        except OSError as exc:
+            raise StorageUnavailable(f"could not store the file: {exc.strerror}") from exc
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp_name)
 
     def check(self) -> None:
         try:

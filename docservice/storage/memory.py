@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -54,6 +54,15 @@ class MemoryBlobStore:
             path = Path(tmp) / key
             path.write_bytes(data)
             yield path
+
+    def keys(self) -> Iterator[str]:
+        return iter(list(self._blobs))
+
+    def open_stored(self, key: str) -> Iterator[bytes]:
+        return self.open(key)
+
+    def put_stored(self, key: str, chunks: Iterable[bytes]) -> None:
+        self._blobs[check_key(key)] = b"".join(chunks)
 
     def check(self) -> None:
         return None

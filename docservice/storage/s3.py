@@ -6,7 +6,7 @@ import contextlib
 import hashlib
 import tempfile
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, BinaryIO, TypeVar, cast
 
@@ -18,7 +18,8 @@ from urllib3.exceptions import HTTPError as Urllib3Error
 
 from docservice.domain import BlobInfo
 from docservice.errors import BlobNotFound, StorageUnavailable
-from docservice.storage.base import CHUNK_SIZE, check_key
+from docservice.storage.backup_target import check_name
+from docservice.storage.base import CHUNK_SIZE, ChunkReader, check_key, is_key
 
 T = TypeVar("T")
 PART_SIZE = 16 * 1024 * 1024
@@ -40,29 +41,50 @@ class _HashingReader:
         return chunk
 
 
+def minio_client(endpoint: str, access_key: str, secret_key: str, secure: bool = False,
+                 region: str | None = None, timeout_s: float = 30) -> Minio:
+    http = urllib3.PoolManager(
+        timeout=urllib3.Timeout(connect=5, read=timeout_s),
+        retries=urllib3.Retry(total=2, backoff_factor=0.2,
+                              status_forcelist=[500, 502, 503, 504]))
+    return Minio(endpoint, access_key=access_key, secret_key=secret_key, secure=secure,
+                 region=region or None, http_client=http)
+
+
+def s3_call(action: Callable[[], T], key: str | None = None) -> T:
+    """Run a client call, turning S3 and network errors into ours (BlobNotFound for a
+    missing ``key``)."""
+    try:
+        return action()
+    except S3Error as exc:
+        if key is not None and exc.code in _MISSING:
+            raise BlobNotFound(key) from exc
+        raise StorageUnavailable(f"object storage refused the request: {exc.code}") from exc
+    except (MinioException, Urllib3Error, OSError) as exc:
+        raise StorageUnavailable(f"object storage unreachable: {exc}") from exc
+
+
+def stream_body(response: urllib3.BaseHTTPResponse) -> Iterator[bytes]:
+    """The chunks of a GET response; the connection goes back to the pool afterwards."""
+    try:
+        yield from response.stream(CHUNK_SIZE)
+    except Urllib3Error as exc:
+        raise StorageUnavailable(f"object storage connection lost: {exc}") from exc
+    finally:
+        response.close()
+        response.release_conn()
+
+
 class S3BlobStore:
     def __init__(self, endpoint: str, access_key: str, secret_key: str, bucket: str,
                  secure: bool = False, region: str | None = None,
                  timeout_s: float = 30) -> None:
-        http = urllib3.PoolManager(
-            timeout=urllib3.Timeout(connect=5, read=timeout_s),
-            retries=urllib3.Retry(total=2, backoff_factor=0.2,
-                                  status_forcelist=[500, 502, 503, 504]))
-        self._client = Minio(endpoint, access_key=access_key, secret_key=secret_key,
-                             secure=secure, region=region or None, http_client=http)
+        self._client = minio_client(endpoint, access_key, secret_key, secure, region, timeout_s)
         self._bucket = bucket
         self._bucket_ready = False
 
     def _call(self, action: Callable[[], T], key: str | None = None) -> T:
-        """Run a client call, turning S3 and network errors into ours."""
-        try:
-            return action()
-        except S3Error as exc:
-            if key is not None and exc.code in _MISSING:
-                raise BlobNotFound(key) from exc
-            raise StorageUnavailable(f"object storage refused the request: {exc.code}") from exc
-        except (MinioException, Urllib3Error, OSError) as exc:
-            raise StorageUnavailable(f"object storage unreachable: {exc}") from exc
+        return s3_call(action, key)
 
     def _ensure_bucket(self) -> None:
         if self._bucket_ready:
@@ -98,16 +120,7 @@ class S3BlobStore:
             return iter(())
         response = self._call(lambda: self._client.get_object(
             self._bucket, key, offset=start, length=length), key)
-        return self._stream(response)
-
-    def _stream(self, response: urllib3.BaseHTTPResponse) -> Iterator[bytes]:
-        try:
-            yield from response.stream(CHUNK_SIZE)
-        except Urllib3Error as exc:
-            raise StorageUnavailable(f"object storage connection lost: {exc}") from exc
-        finally:
-            response.close()
-            response.release_conn()
+        return stream_body(response)
 
     def size(self, key: str) -> int:
         check_key(key)
@@ -136,6 +149,78 @@ class S3BlobStore:
                     out.write(chunk)
             yield path
 
+    def keys(self) -> Iterator[str]:
+        self._ensure_bucket()
+        listing = self._call(lambda: self._client.list_objects(self._bucket, recursive=True))
+        try:
+            for item in listing:
+                if item.object_name is not None and is_key(item.object_name):
+                    yield item.object_name
+        except (S3Error, MinioException, Urllib3Error, OSError) as exc:
+            raise StorageUnavailable(f"object storage listing failed: {exc}") from exc
+
+    def open_stored(self, key: str) -> Iterator[bytes]:
+        return self.open(key)
+
+    def put_stored(self, key: str, chunks: Iterable[bytes]) -> None:
+        check_key(key)
+        self._ensure_bucket()
+        body = cast(BinaryIO, ChunkReader(chunks))
+        self._call(lambda: self._client.put_object(self._bucket, key, body, length=-1,
+                                                   part_size=PART_SIZE))
+
     def check(self) -> None:
         self._bucket_ready = False
         self._ensure_bucket()
+
+
+class S3Target:
+    """Files under ``prefix/`` in a bucket, reached with the installation's S3 settings."""
+
+    def __init__(self, client: Minio, bucket: str, prefix: str) -> None:
+        self._client = client
+        self._bucket = bucket
+        self._prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
+        self.description = f"s3://{bucket}/{self._prefix}"
+        self._bucket_ready = False
+
+    def _key(self, name: str) -> str:
+        return self._prefix + check_name(name)
+
+    def _ensure_bucket(self) -> None:
+        if self._bucket_ready:
+            return
+        if not s3_call(lambda: self._client.bucket_exists(self._bucket)):
+            s3_call(lambda: self._client.make_bucket(self._bucket))
+        self._bucket_ready = True
+
+    def exists(self, name: str) -> bool:
+        self._ensure_bucket()
+        try:
+            s3_call(lambda: self._client.stat_object(self._bucket, self._key(name)), name)
+        except BlobNotFound:
+            return False
+        return True
+
+    def read(self, name: str) -> Iterator[bytes]:
+        self._ensure_bucket()
+        response = s3_call(lambda: self._client.get_object(self._bucket, self._key(name)), name)
+        return stream_body(response)
+
+    def write(self, name: str, chunks: Iterable[bytes]) -> None:
+        self._ensure_bucket()
+        body = cast(BinaryIO, ChunkReader(chunks))
+        s3_call(lambda: self._client.put_object(self._bucket, self._key(name), body, length=-1,
+                                                part_size=PART_SIZE))
+
+    def names(self, prefix: str) -> Iterator[str]:
+        self._ensure_bucket()
+        listing = s3_call(lambda: list(self._client.list_objects(
+            self._bucket, prefix=self._prefix + prefix, recursive=True)))
+        for item in listing:
+            if item.object_name is not None:
+                yield item.object_name[len(self._prefix):]
+
+    def delete(self, name: str) -> None:
+        self._ensure_bucket()
+        s3_call(lambda: self._client.remove_object(self._bucket, self._key(name)))
