@@ -22,7 +22,7 @@ ACTIONS = ("upload", "new_version", "download", "view", "metadata", "permissions
            "token_revoke", "team_create", "user_create", "user_update", "customer_create",
            "customer_update", "text", "retry", "save_search", "delete_saved_search", "follow",
            "unfollow", "notification_read", "notifications_read", "email_preference",
-           "webhook_create", "webhook_delete")
+           "webhook_create", "webhook_delete", "export", "restore")
 MAX_LIMIT = 500
 
 

@@ -70,6 +70,7 @@ LABELS: dict[str, str] = {
     "webhook_generic": N_("generic JSON (signed)"),
     "delivery_pending": N_("retrying"), "delivery_delivered": N_("delivered"),
     "delivery_failed": N_("failed"), "delivery_withheld": N_("withheld"),
+    "action_export": N_("exported"), "action_restore": N_("restored from a backup"),
 }
 
 

@@ -5,6 +5,7 @@ from docservice.web.ui import (  # noqa: F401  (routes)
     admin,
     customers,
     document_pages,
+    export_page,
     following_pages,
     search_page,
     share_pages,
