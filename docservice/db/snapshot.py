@@ -133,16 +133,20 @@ def restore_database(engine: Engine, kind: str, path: Path) -> None:
     with engine.connect() as connection:
         tool = _pg_tool("pg_restore", connection)
     _run(tool, engine.url, ["--no-owner", "--no-privileges", "--exit-on-error",
-                            "--single-transaction", str(path)], dbname_flag=True)
+                            "--single-transaction", f"--dbname={engine.url.database}",
+                            str(path)])
 
 
-def _run(tool: Path, url: URL, arguments: list[str], dbname_flag: bool = False) -> None:
-    """Run a PostgreSQL client against ``url``; the password goes by environment, not argv."""
-    env = dict(os.environ, PGPASSWORD=url.password or "")
-    target = url.set(drivername="postgresql", password=None).render_as_string()
-    command = [str(tool), *arguments, f"--dbname={target}"] if dbname_flag else \
-        [str(tool), *arguments, target]
-    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+def _run(tool: Path, url: URL, arguments: list[str]) -> None:
+    """Run a PostgreSQL client against ``url``, which it reads from libpq's environment
+    variables (so the password is not in the process list)."""
+    env = dict(os.environ, PGHOST=url.host or "", PGPORT=str(url.port or 5432),
+               PGUSER=url.username or "", PGPASSWORD=url.password or "",
+               PGDATABASE=url.database or "")
+    if "sslmode" in url.query:
+        env["PGSSLMODE"] = str(url.query["sslmode"])
+    result = subprocess.run([str(tool), *arguments], env=env, capture_output=True, text=True,
+                            check=False)
     if result.returncode != 0:
         raise RestoreFailed(N_("%(tool)s failed: %(error)s"), tool=tool.name,
                             error=result.stderr.strip()[:500])

@@ -7,6 +7,8 @@ following list show only what each may read."""
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -132,6 +134,16 @@ def _json_ids(browser: Browser, url: str, key: str = "document_id") -> set[int]:
     return {row[key] for row in rows}
 
 
+def _exported(browser: Browser, url: str, doc: Doc) -> bool:
+    """Whether the export zip at ``url`` holds the document's file."""
+    response = browser.get(url)
+    if response.status_code != 200:
+        return False
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    return any(archive.read(name) == doc.body for name in archive.namelist()
+               if name.startswith("files/"))
+
+
 def _search_page(browser: Browser) -> str:
     response = browser.get("/?q=matrixcommon")
     return text_of(response) if response.status_code == 200 else ""
@@ -175,6 +187,10 @@ PATHS: dict[str, Path] = {
     "api following": lambda b, w, d: d.document_id in {
         f["target_id"] for f in (b.get("/api/v1/following").get_json() or [])
         if isinstance(f, dict) and f["kind"] == "document"},
+    "export zip": lambda b, w, d: _exported(b, "/export.zip?all=1", d),
+    "export zip of a customer": lambda b, w, d: _exported(
+        b, f"/export.zip?customer={d.customer}", d),
+    "export zip of a search": lambda b, w, d: _exported(b, "/export.zip?q=matrixcommon", d),
     "api ingestion state": lambda b, w, d: d.version_id in _json_ids(
         b, f"/api/v1/ingestion?version_ids={','.join(str(x.version_id) for x in w.docs)}",
         "version_id"),
