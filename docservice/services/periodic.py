@@ -35,8 +35,15 @@ def _send_digests(ctx: Context) -> str:
     return send_digests(ctx)
 
 
+def _backup(ctx: Context) -> str:
+    from docservice.services.backup import scheduled_backup
+
+    return scheduled_backup(ctx)
+
+
 def load() -> None:
     """Register every task (idempotent)."""
     register("sessions.purge", DAY, _purge_revoked_sessions)
     register("notifications.remind", DAY, _remind)
     register("notifications.digest", DAY, _send_digests)
+    register("backup", DAY, _backup, offset=2 * HOUR, lease=12 * HOUR)
