@@ -7,14 +7,12 @@ the backup use case decides the layout, these adapters only move bytes.
 from __future__ import annotations
 
 import contextlib
-import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-from docservice.errors import N_, BlobNotFound, InvalidInput, StorageUnavailable
-from docservice.storage.base import CHUNK_SIZE
+from docservice.errors import N_, BlobNotFound, InvalidInput
+from docservice.storage.base import CHUNK_SIZE, write_whole
 
 
 class BackupTarget(Protocol):
@@ -63,21 +61,7 @@ class FolderTarget:
 
     def write(self, name: str, chunks: Iterable[bytes]) -> None:
         target = self._path(name)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".part-")
-            try:
-                with os.fdopen(fd, "wb") as out:
-                    for chunk in chunks:
-                        out.write(chunk)
-                    out.flush()
-                    os.fsync(out.fileno())
-                os.replace(temp, target)
-            finally:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(temp)
-        except OSError as exc:
-            raise StorageUnavailable(f"could not write {target}: {exc.strerror}") from exc
+        write_whole(target, chunks, target.parent, ".part-")
 
     def names(self, prefix: str) -> Iterator[str]:
         if not self.root.is_dir():

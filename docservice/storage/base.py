@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import IO, Protocol
 
 from docservice.domain import BlobInfo
-from docservice.errors import InvalidBlobKey
+from docservice.errors import InvalidBlobKey, StorageUnavailable
 
 CHUNK_SIZE = 1024 * 1024
 _KEY = re.compile(r"^[0-9a-f]{64}$")
@@ -24,6 +27,30 @@ def check_key(key: str) -> str:
     if not isinstance(key, str) or not _KEY.match(key):
         raise InvalidBlobKey(str(key))
     return key
+
+
+def write_whole(target: Path, chunks: Iterable[bytes], temp_dir: Path, prefix: str) -> None:
+    """Write ``chunks`` to a temp file in ``temp_dir`` (same file system), sync it and rename
+    it to ``target``: readers see the whole file or none of it. An error from ``chunks``
+    leaves nothing behind; a disk error is StorageUnavailable."""
+    try:
+        temp_dir.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=temp_dir, prefix=prefix)
+    except OSError as exc:
+        raise StorageUnavailable(f"could not write {target}: {exc.strerror}") from exc
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for chunk in chunks:
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(temp, target)
+    except OSError as exc:
+        raise StorageUnavailable(f"could not write {target}: {exc.strerror}") from exc
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
 
 
 def is_key(name: str) -> bool:

@@ -12,7 +12,7 @@ from typing import IO, BinaryIO
 
 from docservice.domain import BlobInfo
 from docservice.errors import BlobNotFound, StorageUnavailable
-from docservice.storage.base import CHUNK_SIZE, check_key, is_key
+from docservice.storage.base import CHUNK_SIZE, check_key, is_key, write_whole
 
 
 class LocalBlobStore:
@@ -86,26 +86,7 @@ class LocalBlobStore:
         return self.open(key)
 
     def put_stored(self, key: str, chunks: Iterable[bytes]) -> None:
-        target = self._path(key)
-        tmp_dir = self.root / "tmp"
-        try:
-            tmp_dir.mkdir(parents=True, exist_ok=True)
-            fd, tmp_name = tempfile.mkstemp(dir=tmp_dir, prefix="restore-")
-        except OSError as exc:
-            raise StorageUnavailable(f"could not store the file: {exc.strerror}") from exc
-        try:
-            with os.fdopen(fd, "wb") as out:
-                for chunk in chunks:
-                    out.write(chunk)
-                out.flush()
-                os.fsync(out.fileno())
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(tmp_name, target)
-        except OSError as exc:
-            raise StorageUnavailable(f"could not store the file: {exc.strerror}") from exc
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp_name)
+        write_whole(self._path(key), chunks, self.root / "tmp", "restore-")
 
     def check(self) -> None:
         try:
