@@ -100,3 +100,22 @@ def test_large_upload_streams_without_holding_the_file(tmp_path: Path) -> None:
     assert info.size == size
     assert peak < 16 * 1024 * 1024, f"peak {peak} bytes while storing {size}"
     assert not any((tmp_path / "blobs" / "tmp").iterdir())
+
+
+def test_stored_bytes_copy_to_another_store_as_they_are(store: BlobStore, tmp_path: Path) -> None:
+    """What backup and restore rely on: every key listed, its stored bytes read and put into
+    another store under the same key, readable there as the original."""
+    first = store.put(io.BytesIO(b"signed contract"))
+    second = store.put(io.BytesIO(b"price list" * 300_000))  # several chunks
+    assert sorted(store.keys()) == sorted([first.key, second.key])
+    other = LocalBlobStore(tmp_path / "other")
+    assert list(other.keys()) == []
+    for key in store.keys():
+        other.put_stored(key, store.open_stored(key))
+    assert b"".join(other.open(first.key)) == b"signed contract"
+    assert b"".join(other.open(second.key)) == b"price list" * 300_000
+    store.delete(second.key)
+    store.put_stored(second.key, other.open_stored(second.key))
+    assert b"".join(store.open(second.key)) == b"price list" * 300_000
+    with pytest.raises(BlobNotFound):
+        list(store.open_stored("0" * 64))
