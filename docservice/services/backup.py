@@ -510,7 +510,7 @@ def _refuse_unless_empty(engine: Engine, blobs: BlobStore) -> None:
     if not db_snapshot.database_is_empty(engine):
         raise RestoreRefused(N_("the database is not empty: restore into a new data dir or "
                                 "an empty database"))
-    if next(iter(blobs.keys()), None) is not None:
+    if next(iter(blobs.stored_keys()), None) is not None:
         raise RestoreRefused(N_("the file store is not empty: restore into a new data dir or "
                                 "an empty bucket"))
 

@@ -114,7 +114,7 @@ class BlobStore(Protocol):
     # Backup and restore move the bytes as they lie in the store: an encrypting store hands
     # out and takes back its ciphertext here, so copies of it stay encrypted.
 
-    def keys(self) -> Iterator[str]:
+    def stored_keys(self) -> Iterator[str]:
         """Every stored key, in no particular order. Raises StorageUnavailable."""
 
     def open_stored(self, key: str) -> Iterator[bytes]:

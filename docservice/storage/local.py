@@ -77,7 +77,7 @@ class LocalBlobStore:
             raise BlobNotFound(key)
         yield path
 
-    def keys(self) -> Iterator[str]:
+    def stored_keys(self) -> Iterator[str]:
         for path in self.root.glob("??/??/*"):
             if is_key(path.name) and path.parent.parent.name == path.name[:2]:
                 yield path.name

@@ -55,7 +55,7 @@ class MemoryBlobStore:
             path.write_bytes(data)
             yield path
 
-    def keys(self) -> Iterator[str]:
+    def stored_keys(self) -> Iterator[str]:
         return iter(list(self._blobs))
 
     def open_stored(self, key: str) -> Iterator[bytes]:

@@ -149,7 +149,7 @@ class S3BlobStore:
                     out.write(chunk)
             yield path
 
-    def keys(self) -> Iterator[str]:
+    def stored_keys(self) -> Iterator[str]:
         self._ensure_bucket()
         listing = self._call(lambda: self._client.list_objects(self._bucket, recursive=True))
         try:
