@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 from docservice.config import Settings, ensure_secret_key
+from docservice.datadir import make_private
 from docservice.db.engine import make_engine, make_session_factory
 from docservice.db.migrate import upgrade
 from docservice.errors import N_, InvalidInput, ServiceUnavailable
@@ -89,7 +90,7 @@ def job_queue(settings: Settings, runner: JobRunner) -> JobQueue:
 
 def bootstrap(settings: Settings, *, migrate: bool = True) -> Context:
     """Connect every port, apply migrations and make sure the index exists."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    make_private(settings.data_dir)
     settings = ensure_secret_key(settings)
     resources: list[Closeable] = []
     synonyms(settings, resources)  # first: a bad synonym file stops the start at once

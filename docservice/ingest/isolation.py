@@ -7,7 +7,8 @@ for the thread that uses it: it gets RLIMIT_AS and no core dumps when it starts,
 (with the OCR processes it started) at a file's deadline, and is replaced after a timeout, a
 crash, running out of memory, a malformed answer, or ``FILES_PER_CHILD`` files. Results come
 back through a pipe; the parent unpickles only the types a result is made of, so a child
-taken over by a hostile file cannot run code in the parent.
+taken over by a hostile file cannot run code in the parent. A child has no secrets in its
+environment, no network, and, under a root server, no root (see ``sandbox``).
 """
 
 from __future__ import annotations
@@ -19,17 +20,21 @@ import multiprocessing
 import os
 import pickle
 import resource
+import shutil
 import signal
+import tempfile
 import threading
 import time
 from multiprocessing import forkserver
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkServerContext
+from multiprocessing.reduction import recv_handle, send_handle
 from pathlib import Path
 from typing import Any
 
 from docservice.domain import ExtractedText
 from docservice.errors import ExtractionFailed
+from docservice.ingest import sandbox
 from docservice.ingest.base import ProgressCallback
 from docservice.ingest.options import DEFAULT_OPTIONS, ExtractOptions
 from docservice.ingest.registry import EXTRACTOR_MODULES, Registry, default_registry
@@ -150,9 +155,12 @@ class _Child:
     def __init__(self, context: ForkServerContext, memory_mb: int) -> None:
         self.memory_mb = memory_mb
         self.files = 0
+        self.identity = sandbox.unprivileged_identity()
+        self.home = Path(tempfile.mkdtemp(prefix="docservice-extract-"))
         self.conn, child_end = context.Pipe(duplex=True)
-        self.process = context.Process(target=_child_main, args=(child_end, memory_mb),
-                                       name="extraction child", daemon=True)
+        self.process = context.Process(
+            target=_child_main, args=(child_end, memory_mb, self.identity, self.home),
+            name="extraction child", daemon=True)
         with child_end:  # the parent's copy closes once started, so a dead child reads as EOF
             self.process.start()
 
@@ -161,6 +169,12 @@ class _Child:
         self.files += 1
         with contextlib.suppress(OSError):  # it died meanwhile: answer() reads the EOF
             self.conn.send(request)
+            if self.identity is not None:  # it cannot open files in the data dir itself
+                fd = os.open(request[0], os.O_RDONLY)
+                try:
+                    send_handle(self.conn, fd, self.process.pid)
+                finally:
+                    os.close(fd)
         return time.monotonic() + timeout_s
 
     def answer(self, deadline: float, progress: ProgressCallback | None) -> tuple[str, Any]:
@@ -187,6 +201,7 @@ class _Child:
             log.warning("extraction child exited with %s", self.process.exitcode)
         self.process.close()
         self.conn.close()
+        shutil.rmtree(self.home, ignore_errors=True)
 
 
 class _Pool:
@@ -241,14 +256,45 @@ def start_isolation() -> None:
 
 
 def _forkserver() -> ForkServerContext:
-    """The forkserver context, its preload list set before the server first starts."""
+    """The forkserver context, its preload list set and its server running."""
     global _context
     with _context_lock:
         if _context is None:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(list(_PRELOAD))
             _context = context
+        _start_server_without_secrets()
         return _context
+
+
+def _start_server_without_secrets() -> None:
+    """Start the forkserver (if it is not running) with the children's environment only.
+
+    multiprocessing starts it with this process's environment and takes no other, so the
+    environment is swapped for the moment of the start: a thread starting a program in
+    that moment would see the short one too (the server starts once per process).
+    """
+    if _server_running():
+        return
+    saved = dict(os.environ)
+    try:
+        os.environ.clear()
+        os.environ.update(sandbox.child_environment(saved))
+        forkserver.ensure_running()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def _server_running() -> bool:
+    # multiprocessing has no public "is it running": ensure_running reads this pid too.
+    pid = getattr(forkserver._forkserver, "_forkserver_pid", None)
+    if pid is None:
+        return False
+    try:
+        return os.waitpid(pid, os.WNOHANG) == (0, 0)
+    except ChildProcessError:  # not our child: ensure_running will decide
+        return False
 
 
 def _await_answer(
@@ -287,15 +333,19 @@ def _load(data: bytes) -> tuple[str, Any]:
     return kind, payload
 
 
-def _child_main(conn: Connection, memory_mb: int) -> None:
+def _child_main(conn: Connection, memory_mb: int, identity: sandbox.Identity | None,
+                home: Path) -> None:
     """Runs in the child: limits first, then one answer per file until the parent goes."""
     os.setpgid(0, 0)  # a group of its own, so the parent can kill its OCR processes too
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    sandbox.enter(identity, home)
     while True:
         try:
             path, media_type, registry, options = conn.recv()
+            if identity is not None:
+                path = _copy_handed_file(conn, home, Path(path).name)
         except EOFError:  # the parent stopped or died
             return
         answer = _answer(conn, Path(path), media_type, registry, options)
@@ -305,6 +355,18 @@ def _child_main(conn: Connection, memory_mb: int) -> None:
 
 
 _OUT_OF_MEMORY = pickle.dumps(("memory", None))
+
+
+def _copy_handed_file(conn: Connection, home: Path, name: str) -> str:
+    """Copy the file the parent sent as a descriptor into the child's own folder: readers
+    want a path, and the data dir's are not ours to open. The previous file goes first."""
+    for old in home.glob("file-*"):
+        with contextlib.suppress(OSError):
+            old.unlink()
+    target = home / f"file-{name}"
+    with os.fdopen(recv_handle(conn), "rb") as source, target.open("wb") as out:
+        shutil.copyfileobj(source, out, 1024 * 1024)
+    return str(target)
 
 
 def _answer(conn: Connection, path: Path, media_type: str, registry: Registry | None,
