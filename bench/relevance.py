@@ -56,13 +56,14 @@ from bench.sales_world import SalesDocument, build_world
 from docservice.bootstrap import bootstrap
 from docservice.config import Settings, load_settings
 from docservice.db.models import Version
-from docservice.domain import Principal, Role, SearchPage
+from docservice.domain import Principal, Role
 from docservice.search.analysis import has_cjk
 from docservice.services import accounts, documents, ingestion
 from docservice.services import search as search_service
 from docservice.services.context import Context
 from docservice.services.documents import DocumentMeta
 from docservice.services.indexing import rebuild_index
+from docservice.views import SearchPage
 
 ROOT = Path(__file__).resolve().parent.parent
 SALES_QUERIES = Path(__file__).with_name("sales_queries.tsv")
