@@ -3,12 +3,18 @@ print nDCG@10, MRR, recall@10 and the grade-3-in-top-3 share per engine, and the
 
     .venv/bin/python -m bench.relevance [--set corpus|sales|all] [--engine auto|tantivy|
         opensearch|all] [--workdir DIR] [--worst 5] [--cjk bigram|jieba]
+    .venv/bin/python -m bench.relevance --set dir --docs DIR --queries FILE [--name NAME]
 
 Sets: ``corpus`` is ``$DOCSERVICE_CORPUS/dev`` with ``$DOCSERVICE_CORPUS/queries.tsv`` (real
 third-party files, judged by reading them); ``sales`` is the generated sales world of
 bench/sales_world.py with bench/sales_queries.tsv. A judged query file is TSV: query_id, query,
 relevant as ``file:grade`` (3 ideal, 2 clearly relevant, 1 marginal; comma separated, empty
 when nothing answers), notes; phrases are CSV-quoted, so it is read with the csv module.
+``dir`` is any other set in that format: the files of ``--docs`` (recursively, relative paths
+as the judged names' file names) and ``--queries``; a blind set is run this way without its
+files or queries entering the repository. Files of ``corpus`` and ``dir`` are uploaded as
+``docservice import`` uploads them: visible to the organisation, with the category the app
+suggests (``--category other`` reproduces the import of before the CLI suggested one).
 
 How a set is indexed: a Context of the embedded tier is bootstrapped in a work directory
 (``load_settings(environ={}, data_dir=...)``) and every file is uploaded and ingested by the
@@ -184,15 +190,23 @@ class DocumentSet:
         return kept, dropped
 
 
-def corpus_set() -> DocumentSet:
+def corpus_set(category: str | None = None) -> DocumentSet:
     root = Path(os.environ.get("DOCSERVICE_CORPUS") or ROOT.parent / "shared" / "corpus")
     folder = root / "dev"
     if not folder.is_dir():
         raise SystemExit(f"corpus folder {folder} is missing: set DOCSERVICE_CORPUS")
-    files = sorted(path for path in folder.iterdir() if path.is_file())
-    docs = [SalesDocument(meta=DocumentMeta(visibility="org"), versions=[(path.name, path)])
-            for path in files]
-    return DocumentSet("corpus", docs, read_judgments(root / "queries.tsv"))
+    return folder_set("corpus", folder, root / "queries.tsv", category)
+
+
+def folder_set(name: str, folder: Path, queries: Path, category: str | None) -> DocumentSet:
+    """Every file under ``folder`` as one document, uploaded as ``docservice import`` does."""
+    if not folder.is_dir() or not queries.is_file():
+        raise SystemExit(f"set {name}: {folder} must be a folder and {queries} a file")
+    files = sorted(path for path in folder.rglob("*") if path.is_file()
+                   and not any(part.startswith(".") for part in path.relative_to(folder).parts))
+    meta = DocumentMeta(visibility="org", category=category)
+    docs = [SalesDocument(meta=meta, versions=[(path.name, path)]) for path in files]
+    return DocumentSet(name, docs, read_judgments(queries))
 
 
 def sales_set(folder: Path) -> DocumentSet:
@@ -479,7 +493,12 @@ def _dump(path: Path, name: str, reports: Sequence[EngineReport]) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--set", choices=("corpus", "sales", "all"), default="all")
+    parser.add_argument("--set", choices=("corpus", "sales", "all", "dir"), default="all")
+    parser.add_argument("--docs", type=Path, help="--set dir: the folder of the set's files")
+    parser.add_argument("--queries", type=Path, help="--set dir: its judged queries (TSV)")
+    parser.add_argument("--name", help="--set dir: the set's name (default: the folder's)")
+    parser.add_argument("--category", default=None,
+                        help="category of uploaded corpus/dir files (default: suggested)")
     parser.add_argument("--engine", choices=("auto", "all", *ENGINES), default="auto")
     parser.add_argument("--workdir", type=Path, help="keep and reuse the ingested sets here")
     parser.add_argument("--worst", type=int, default=5, help="worst queries listed per engine")
@@ -493,8 +512,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         _use_cjk_analysis(args.cjk)
     engines = engines_for(args.engine)
     with _workdir(args.workdir) as work:
+        if args.set == "dir":
+            if args.docs is None or args.queries is None:
+                parser.error("--set dir needs --docs DIR and --queries FILE")
+            name = args.name or args.docs.resolve().name
+            evaluate(folder_set(name, args.docs, args.queries, args.category), engines, work,
+                     args.worst, args.json)
         if args.set in ("corpus", "all"):
-            evaluate(corpus_set(), engines, work, args.worst, args.json)
+            evaluate(corpus_set(args.category), engines, work, args.worst, args.json)
         if args.set in ("sales", "all"):
             evaluate(sales_set(work / "sales-files"), engines, work, args.worst, args.json)
     return 0
