@@ -187,7 +187,8 @@ def _files(paths: tuple[Path, ...]) -> Iterator[Path]:
 @main.command("import")
 @click.argument("paths", nargs=-1, required=True,
                 type=click.Path(exists=True, path_type=Path))
-@click.option("--category", default="other")
+@click.option("--category", help="without it (and --subtype) the app suggests one per file, "
+              "as the upload page does")
 @click.option("--subtype")
 @click.option("--tag", "tags", multiple=True)
 @click.option("--product")
@@ -197,7 +198,7 @@ def _files(paths: tuple[Path, ...]) -> Iterator[Path]:
 @json_option
 @pass_state
 @handled
-def import_(state: State, paths: tuple[Path, ...], category: str, subtype: str | None,
+def import_(state: State, paths: tuple[Path, ...], category: str | None, subtype: str | None,
             tags: tuple[str, ...], product: str | None, customer: str | None,
             visibility: str, as_email: str | None, as_json: bool) -> None:
     """Import files and folders (recursively) and wait until each is indexed or failed."""

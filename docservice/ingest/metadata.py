@@ -181,6 +181,7 @@ _CONTRACT_STATES = (
     ("expired", ("已过期", "已失效", "已终止", "expired", "terminated")),
 )
 _NAME_WEIGHT = 3
+_NAME_SEPARATORS = re.compile(r"[-_.\s]+")
 _TEXT_CAP = 3
 _MIN_SCORE = 2
 
@@ -191,11 +192,11 @@ def suggest_category(filename: str, text: str) -> tuple[str, str | None] | None:
     A keyword in the file name outweighs the same keyword in the text; a contract whose
     text has signature and seal words is suggested as signed.
     """
-    name = _stem(filename).lower().replace("_", " ")
+    name = _NAME_SEPARATORS.sub(" ", _stem(filename).lower())  # price-list, price_list
     body = text[:HEAD_CHARS].lower()
     best: tuple[int, str, str | None] | None = None
     for category, subtype, words in _RULES:
-        in_name = sum(_count(name, word) for word in words)
+        in_name = sum(_count(name, _NAME_SEPARATORS.sub(" ", word)) for word in words)
         in_text = min(sum(_count(body, word) for word in words), _TEXT_CAP)
         score = _NAME_WEIGHT * in_name + in_text
         if score >= _MIN_SCORE and (best is None or score > best[0]):

@@ -164,3 +164,34 @@ def test_set_password_asks_twice_and_the_new_one_signs_in(run, tmp_path: Path) -
             "dan@example.com"
     finally:
         ctx.close()
+
+
+def test_an_import_without_a_category_files_each_file_as_the_upload_page_would(
+        run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    root = tmp_path / "onboarding"
+    root.mkdir()
+    write_xlsx(root / "price-list-2024.xlsx", "2024", price_list_rows(2024))
+    (root / "scan0001.txt").write_text("销售合同\n甲方（盖章）： 乙方签字：\n"
+                                       "本合同自双方签字盖章之日起生效。", encoding="utf-8")
+    (root / "notes.txt").write_text("met the buyer on Tuesday", encoding="utf-8")
+    rows = json.loads(run("import", str(root), "--json").output)["documents"]
+
+    def filed(name: str) -> tuple[str, str | None, bool]:
+        doc_id = next(row["document_id"] for row in rows if Path(row["file"]).name == name)
+        shown = json.loads(run("show", str(doc_id), "--json").output)
+        return shown["category"], shown["subtype"], shown["category_suggested"]
+
+    assert filed("price-list-2024.xlsx") == ("product", "price_list", True)
+    assert filed("scan0001.txt") == ("contract", "signed", True)  # from the text
+    assert filed("notes.txt") == ("other", None, True)
+    found = json.loads(run("search", "2024 subtype:price_list", "--json").output)["hits"]
+    assert [hit["filename"] for hit in found] == ["price-list-2024.xlsx"]
+
+
+def test_an_imports_chosen_category_wins_over_the_suggestion(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    sheet = write_xlsx(tmp_path / "price-list-2024.xlsx", "2024", price_list_rows(2024))
+    doc = json.loads(run("import", str(sheet), "--category", "campaign", "--json")
+                     .output)["documents"][0]["document_id"]
+    shown = json.loads(run("show", str(doc), "--json").output)
+    assert (shown["category"], shown["subtype"], shown["category_suggested"]) == (
+        "campaign", None, False)

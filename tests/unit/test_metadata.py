@@ -59,6 +59,8 @@ def test_versions(text: str, expected: list[str]) -> None:
     [
         ("2024 报价单.xlsx", "", ("product", "price_list")),
         ("X200-pricing-sheet.pdf", "", ("product", "price_list")),
+        ("price-list-2024.xlsx", "", ("product", "price_list")),  # hyphens, dots as spaces
+        ("acme.user.manual.v2.pdf", "", ("product", "manual")),
         ("scan0001.pdf", "Quotation for Globex. Quote valid 30 days. Unit price list.",
          ("product", "price_list")),
         ("X200 datasheet.pdf", "", ("product", "spec")),
