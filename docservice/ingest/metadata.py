@@ -32,7 +32,7 @@ _VERSION = re.compile(
 _EDITION = re.compile(r"第\s?([0-9]{1,3}|[一二三四五六七八九十]{1,3})\s?版")
 _CHINESE_DIGITS = {c: n for n, c in enumerate("一二三四五六七八九十", start=1)}
 _MAX_FOUND = 10
-_JUNK_TITLES = re.compile(
+JUNK_TITLES = re.compile(
     r"^(?:untitled|无标题|microsoft (?:word|powerpoint|excel)\b.*|document\d*|slide \d+|"
     r"powerpoint presentation|presentation\d*|new document)$",
     re.IGNORECASE,
@@ -144,10 +144,16 @@ def _edition_number(raw: str) -> int | None:
 
 def suggest_title(filename: str, extracted_title: str | None) -> str | None:
     """The document's own title unless it is a placeholder, else the cleaned file name."""
-    if extracted_title and not _JUNK_TITLES.match(extracted_title.strip()):
+    if extracted_title and not JUNK_TITLES.match(extracted_title.strip()):
         return extracted_title.strip()
     stem = re.sub(r"[_]+", " ", _stem(filename)).strip()
     return stem or None
+
+
+def title_from_filename(filename: str) -> str:
+    """The title an upload gets from its file name when nobody gives one."""
+    stem = PurePath(filename).stem
+    return " ".join(stem.replace("_", " ").split()) or filename
 
 
 def _stem(filename: str) -> str:

@@ -32,6 +32,7 @@ from docservice.errors import (
     QueueUnavailable,
     Unprocessable,
 )
+from docservice.ingest.metadata import title_from_filename
 from docservice.queue.base import INGEST_JOB
 from docservice.services.classify import chosen_or_suggested
 from docservice.services.context import Context
@@ -49,11 +50,6 @@ class UploadOutcome:
     version: int
     state: str
     duplicate: bool = False
-
-
-def title_from_filename(filename: str) -> str:
-    stem = PurePath(filename).stem
-    return " ".join(stem.replace("_", " ").split()) or filename
 
 
 def validated_meta(meta: DocumentMeta) -> DocumentMeta:

@@ -21,6 +21,7 @@ from docservice.db.categories import refine_categories
 from docservice.db.index_entries import document_entries
 from docservice.db.models import Document, Page, Version, utcnow
 from docservice.db.notices import owe_search_matches
+from docservice.db.titles import titles_from_content
 from docservice.domain import IngestState
 from docservice.errors import ServiceUnavailable
 from docservice.ingest.metadata import detect_languages
@@ -178,8 +179,11 @@ def _store_texts(ctx: Context, read: Sequence[ReadOutcome]) -> set[int]:
             session.execute(insert(Page), pages)
         if rows:
             session.execute(update(Version), rows)
-        refine_categories(session, {outcome.version_id: outcome.extracted.pages
-                                    for outcome in texts if outcome.extracted is not None})
+        extracted = {outcome.version_id: outcome.extracted
+                     for outcome in texts if outcome.extracted is not None}
+        refine_categories(session, {version_id: text.pages
+                                    for version_id, text in extracted.items()})
+        titles_from_content(session, extracted)
         uow.commit()
     return set(filenames)
 
