@@ -35,7 +35,12 @@ from docservice.search.analysis import (
     subtype_keyword,
     to_simplified,
 )
-from docservice.search.spelling import correct_word, is_checkable, typo_variants
+from docservice.search.spelling import (
+    code_variants,
+    correct_word,
+    is_checkable,
+    typo_variants,
+)
 from docservice.search.synonyms import SynonymTable, TokenRun, synonym_table
 
 _ITEM = re.compile(r"""
@@ -238,9 +243,37 @@ def term_clauses(terms: Sequence[str]) -> list[Clause]:
             spellings = _spellings(words[start], tokens) if end == start + 1 else (tokens,)
             kinds = FILE_KIND_WORDS.get(to_simplified(normalize(text)), ()) or (
                 FILE_KIND_WORDS.get(tokens[0], ()) if len(tokens) == 1 else ())
-            clauses.append(Clause(text, _alternatives(spellings, table), year, kinds=kinds))
+            clauses.append(Clause(text, _alternatives(spellings, table), year, kinds=kinds,
+                                  variants=_ocr_variants(spellings)))
         start = end
     return clauses
+
+
+def code_terms(query: SearchQuery) -> dict[str, frozenset[str]]:
+    """When the free text of ``query`` is product codes only (``AX-200-EU``, ``SC2024081``):
+    each code's joined form with the tokens it gives; else nothing."""
+    if query.phrases or not query.terms:
+        return {}
+    codes: dict[str, frozenset[str]] = {}
+    for term in query.terms:
+        tokens = tuple(analyze(term))
+        joined = code_key(term) or (tokens[0] if len(tokens) == 1 else None)
+        if not joined or not (_has_letter_and_digit(joined) and len(joined) >= 4):
+            return {}
+        codes[joined] = frozenset(tokens)
+    return codes
+
+
+def _has_letter_and_digit(token: str) -> bool:
+    return any(ch.isdigit() for ch in token) and any(ch.isalpha() for ch in token)
+
+
+def _ocr_variants(spellings: tuple[TokenRun, ...]) -> tuple[str, ...]:
+    """A product code's one-character OCR misreadings (``ax200eu``: ``ax20eu``, ``ax2o0eu``),
+    matched in every stage at the variant weight: a scan whose code was misread is found,
+    below every document with the code as typed."""
+    joined = [run[0] for run in spellings if len(run) == 1]
+    return code_variants(joined[-1]) if joined else ()
 
 
 def phrase_clauses(phrases: Sequence[str]) -> list[Clause]:

@@ -8,7 +8,11 @@ hits, what needs the document's dates:
 - a document past its expiry date (``expires_on`` before today) is demoted: its score halves;
 - a query asking for the latest (``latest``, ``current``, ``最新``) prefers recent documents:
   each year a document is older than the newest candidate costs it a share of its score;
-- recency breaks ties: among near-equal scores (within about 1%) the newer document wins.
+- recency breaks ties: among near-equal scores (within about 1%) the newer document wins;
+- a query of product codes only (``AX-200-EU``) puts documents that list a code (a table row,
+  a spreadsheet line: the code with other cells or figures) before those that only mention it
+  (a mail's subject, a title, a sentence), each group in score order: a short mail with the
+  code in its subject outscores a long price list on text alone.
 
 A document's date is the newer of its upload and the latest year it is about (not in the
 future), so a price list for 2026 uploaded in December 2025 counts as 2026.
@@ -16,11 +20,13 @@ future), so a price list for 2026 uploaded in December 2025 counts as 2026.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from docservice.domain import SearchHit
+from docservice.search.analysis import analyze
 from docservice.search.plan import TIER
 
 RERANK_DEPTH = 50
@@ -38,6 +44,7 @@ class Candidate:
     uploaded_at: datetime
     years: Sequence[int] = ()
     expires_on: date | None = None
+    lists_code: bool = False
 
 
 def rerank(candidates: Sequence[Candidate], *, today: date, latest: bool = False
@@ -58,7 +65,41 @@ def rerank(candidates: Sequence[Candidate], *, today: date, latest: bool = False
             score *= LATEST_DECAY_PER_YEAR ** ((newest - moment).days / _DAYS_PER_YEAR)
         score *= 1 + TIE_BREAK * (moment - oldest).days / span
         scored.append(replace(candidate.hit, score=score))
-    return sorted(scored, key=lambda hit: (hit.extra.get(TIER, 0), -hit.score))
+    listing = {candidate.hit.version_id for candidate in candidates if candidate.lists_code}
+    return sorted(scored, key=lambda hit: (hit.extra.get(TIER, 0),
+                                           hit.version_id not in listing, -hit.score))
+
+
+_MAIL_HEADER = re.compile(r"^(?:subject|from|to|cc|date|sent|re|fw|fwd|主题|发件人|收件人)\s*[:：]",
+                          re.IGNORECASE)
+_CELLS = re.compile(r"\t|\s\|\s?|\|")
+_FIGURE = re.compile(r"\d")
+LISTING_SCAN_CHARS = 200_000
+
+
+def lists_code(pages: Sequence[str], codes: Mapping[str, frozenset[str]]) -> bool:
+    """Whether a line of ``pages`` lists one of ``codes`` (joined form, ``ax200eu``, to the
+    tokens the code itself gives): the code with other table cells (tab or bar separated),
+    or with another figure on a short line, outside mail headers."""
+    scanned = 0
+    for page in pages:
+        for line in page.splitlines():
+            scanned += len(line) + 1
+            if scanned > LISTING_SCAN_CHARS:
+                return False
+            if len(line) > 300 or _MAIL_HEADER.match(line):
+                continue
+            tokens = analyze(line)
+            for code, own in codes.items():
+                if code in tokens and _is_listing(line, tokens, own):
+                    return True
+    return False
+
+
+def _is_listing(line: str, tokens: Sequence[str], own: frozenset[str]) -> bool:
+    if len([cell for cell in _CELLS.split(line) if cell.strip()]) >= 2:
+        return True
+    return any(_FIGURE.search(token) and token not in own for token in tokens)
 
 
 def document_date(candidate: Candidate, today: date) -> date:

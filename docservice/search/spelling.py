@@ -44,6 +44,29 @@ def typo_variants(word: str) -> tuple[str, ...]:
     return tuple(sorted({stem(variant) for variant in _one_edit(word)} - {own} - STOP_WORDS))
 
 
+# What OCR reads one character of a code as: shapes alike in print (0/O/D/Q, 1/l/I/7, 5/S...).
+_OCR_CONFUSIONS = ("0odq", "1lit7", "2z", "5s", "6gb", "8b3", "9gq", "ec", "uv", "kx")
+_OCR_ALIKE = {ch: "".join(group.replace(ch, "") for group in _OCR_CONFUSIONS if ch in group)
+              for group in _OCR_CONFUSIONS for ch in group}
+MIN_CODE_LENGTH = 5
+MAX_CODE_LENGTH = 24
+
+
+@lru_cache(maxsize=4096)
+def code_variants(joined: str) -> tuple[str, ...]:
+    """Tokens of a product code (its joined form, ``ax200eu``) as OCR may have read it: one
+    character dropped or read as one alike in print. Codes of letters and digits from five
+    to 24 characters only: a shorter one has too many real neighbours."""
+    if not (MIN_CODE_LENGTH <= len(joined) <= MAX_CODE_LENGTH and joined.isascii()
+            and joined.isalnum() and any(ch.isdigit() for ch in joined)
+            and any(ch.isalpha() for ch in joined)):
+        return ()
+    dropped = {joined[:at] + joined[at + 1:] for at in range(len(joined))}
+    misread = {joined[:at] + other + joined[at + 1:]
+               for at, ch in enumerate(joined) for other in _OCR_ALIKE.get(ch, "")}
+    return tuple(sorted((dropped | misread) - {joined}))
+
+
 def correct_word(word: str, vocabulary: Iterable[str]) -> str | None:
     """The vocabulary word nearest to ``word`` within its allowed edits (None: none, or
     ``word`` is itself in the vocabulary)."""

@@ -24,8 +24,8 @@ from docservice.domain import Principal, SearchHit, SearchQuery, file_kind
 from docservice.errors import N_, InvalidInput, QuerySyntaxError
 from docservice.ingest.years import years_in
 from docservice.search.plan import TIER
-from docservice.search.query import parse_query, wants_latest
-from docservice.search.ranking import RERANK_DEPTH, Candidate, rerank
+from docservice.search.query import code_terms, parse_query, wants_latest
+from docservice.search.ranking import RERANK_DEPTH, Candidate, lists_code, rerank
 from docservice.search.snippets import Snippets
 from docservice.search.suggest import broader_queries, spelling_suggestion
 from docservice.services import outbox
@@ -60,7 +60,7 @@ def search(ctx: Context, principal: Principal, raw: str, *, all_versions: bool =
     result = ctx.index.search(asked, principal.acl_tokens())
     with ctx.uow() as uow:
         facts = _readable_facts(uow.session, principal, result.hits)
-        hits = _ranked(result.hits, facts, query, reranked)
+        hits = _ranked(uow.session, result.hits, facts, query, reranked)
         pages = pages_of(uow.session, [hit.version_id for hit in hits])
     suggestion = None
     if hits and hits[0].extra.get(TIER, 0):  # the best hit lacks a word as typed: a typo?
@@ -91,14 +91,18 @@ def _reranked(query: SearchQuery) -> bool:
             and query.offset + query.limit <= RERANK_DEPTH)
 
 
-def _ranked(hits: Sequence[SearchHit], facts: dict[int, _Facts], query: SearchQuery,
-            reranked: bool) -> list[SearchHit]:
+def _ranked(session: Session, hits: Sequence[SearchHit], facts: dict[int, _Facts],
+            query: SearchQuery, reranked: bool) -> list[SearchHit]:
     """The hits the caller may read (the index is trimmed by ACL already; this guards against
     a stale entry), ranked and cut to the page asked for."""
     readable = [hit for hit in hits if hit.version_id in facts]
     if not reranked:
         return readable
-    candidates = [Candidate(hit, *facts[hit.version_id].dates) for hit in readable]
+    codes = code_terms(query)
+    texts = pages_of(session, [hit.version_id for hit in readable]) if codes else {}
+    candidates = [Candidate(hit, *facts[hit.version_id].dates,
+                            lists_code=bool(codes) and lists_code(texts[hit.version_id], codes))
+                  for hit in readable]
     ranked = rerank(candidates, today=datetime.now(UTC).date(),
                     latest=wants_latest(query.terms))
     return ranked[query.offset:query.offset + query.limit]

@@ -195,6 +195,22 @@ def test_a_product_code_is_found_by_its_prefix_with_or_without_dashes(
     assert titles(find(search_index, raw)) == ["Router price list"]
 
 
+@pytest.mark.parametrize("misread", ["AX-20-EU", "AX-2O0-EU", "AX-Z00-EU"])
+def test_a_code_ocr_misread_by_one_character_is_found_after_the_exact_ones(
+        search_index: SearchIndex, misread: str) -> None:
+    search_index.index([entry("Signed contract scan", f"Delivery of 40 units {misread} routers"),
+                        entry("Router price list", "AX-200-EU industrial router 1200 USD"),
+                        entry("Gateway", "AX-300-US edge gateway BX-900")])
+    assert titles(find(search_index, "AX-200-EU")) == ["Router price list",
+                                                       "Signed contract scan"]
+
+
+def test_a_misread_code_alone_still_answers_its_query(search_index: SearchIndex) -> None:
+    search_index.index([entry("Scan", "Order SC2O24081 for 40 units"), entry("Other", "SC2024")])
+    assert titles(find(search_index, "SC2024081")) == ["Scan"]
+    assert titles(find(search_index, "SC2024")) == ["Other"]  # short codes: as typed only
+
+
 def test_a_code_typed_without_its_space_finds_it(search_index: SearchIndex) -> None:
     search_index.index([entry("Router", "Model AX 200, industrial router"),
                         entry("Gateway", "Model AX 300")])
