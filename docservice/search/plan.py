@@ -46,6 +46,7 @@ KEYWORD_FIELDS = ("category", "subtype", "type", "tag", "product", "customer", "
                   "region", "stage", "status")
 INT_FIELDS = ("year", "version", "owner", "team")
 SYNONYM_WEIGHT = 0.8
+CROSSLANG_WEIGHT = 0.5  # another language's word for a sales term (crosslang.py)
 YEAR_SCORE = 2.0
 KIND_SCORE = 1.0  # a document of the file kind a word names ("spreadsheet")
 VARIANT_WEIGHT = 0.3  # a word one edit away from a typed word, per field boost
@@ -126,7 +127,7 @@ class QueryPlan:
     def alternatives(self, clause: Clause) -> list[list[tuple[TokenRun, str, float]]]:
         """Per alternative of ``clause`` (typed first, then synonyms), its run per text field
         with the boost: a clause scores by its best alternative (fields of one add up)."""
-        return [[(run, field, boost * (1.0 if number == 0 else SYNONYM_WEIGHT))
+        return [[(run, field, boost * _weight(clause, number))
                  for field, boost in TEXT_BOOSTS.items()]
                 for number, run in enumerate(clause.alternatives)]
 
@@ -136,6 +137,15 @@ class QueryPlan:
         for name, value in self.query.filters:
             values.setdefault(name, []).append(int(value) if name in INT_FIELDS else value)
         return values
+
+
+def _weight(clause: Clause, number: int) -> float:
+    """The weight of a clause's ``number``-th alternative: as typed, synonym, translation."""
+    if number == 0:
+        return 1.0
+    if clause.translated_from is not None and number >= clause.translated_from:
+        return CROSSLANG_WEIGHT
+    return SYNONYM_WEIGHT
 
 
 class StagedHits:

@@ -35,6 +35,7 @@ from docservice.search.analysis import (
     subtype_keyword,
     to_simplified,
 )
+from docservice.search.crosslang import translations
 from docservice.search.spelling import (
     code_variants,
     correct_word,
@@ -98,6 +99,7 @@ class Clause:
     year: int | None = None
     variants: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()  # file kinds the word names ("spreadsheet": xlsx, csv, ...)
+    translated_from: int | None = None  # alternatives from here on are other languages' words
 
 
 def parse_query(raw: str, *, all_versions: bool = False, limit: int = 10, offset: int = 0,
@@ -243,8 +245,10 @@ def term_clauses(terms: Sequence[str]) -> list[Clause]:
             spellings = _spellings(words[start], tokens) if end == start + 1 else (tokens,)
             kinds = FILE_KIND_WORDS.get(to_simplified(normalize(text)), ()) or (
                 FILE_KIND_WORDS.get(tokens[0], ()) if len(tokens) == 1 else ())
-            clauses.append(Clause(text, _alternatives(spellings, table), year, kinds=kinds,
-                                  variants=_ocr_variants(spellings)))
+            alternatives, translated_from = _with_translations(spellings, table)
+            clauses.append(Clause(text, alternatives, year, kinds=kinds,
+                                  variants=_ocr_variants(spellings),
+                                  translated_from=translated_from))
         start = end
     return clauses
 
@@ -283,7 +287,8 @@ def phrase_clauses(phrases: Sequence[str]) -> list[Clause]:
     for phrase in phrases:
         tokens = tuple(analyze(phrase))
         if tokens:
-            clauses.append(Clause(phrase, _alternatives((tokens,), table)))
+            alternatives, translated_from = _with_translations((tokens,), table)
+            clauses.append(Clause(phrase, alternatives, translated_from=translated_from))
     return clauses
 
 
@@ -349,6 +354,18 @@ def _alternatives(spellings: tuple[TokenRun, ...], table: SynonymTable
     group = table.group_of.get(spellings[0])
     synonyms = table.groups[group] if group is not None else ()
     return tuple(dict.fromkeys((*spellings, *synonyms)))
+
+
+def _with_translations(spellings: tuple[TokenRun, ...], table: SynonymTable
+                       ) -> tuple[tuple[TokenRun, ...], int | None]:
+    """The alternatives of what was typed (``_alternatives``) followed by its words in the
+    other languages of the sales vocabulary (crosslang.py: of the typed spellings only, not of
+    their synonyms), and where those start (None: there are none)."""
+    alternatives = _alternatives(spellings, table)
+    foreign = tuple(run for run in translations(spellings) if run not in alternatives)
+    if not foreign:
+        return alternatives, None
+    return (*alternatives, *foreign), len(alternatives)
 
 
 def _spellings(word: str, tokens: TokenRun) -> tuple[TokenRun, ...]:

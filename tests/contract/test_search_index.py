@@ -224,6 +224,20 @@ def test_sales_synonyms(search_index: SearchIndex, raw: str) -> None:
     assert titles(find(search_index, raw)) == ["Price List 2024"]
 
 
+def test_a_sales_word_finds_its_translations_after_its_own_language(
+        search_index: SearchIndex) -> None:
+    search_index.index([entry("Kunde Müller", "Unser Angebot für 40 Router, gültig 30 Tage."),
+                        entry("Offer K9", "Our offer for 40 routers."),
+                        entry("Client Dupont", "Notre offre pour 40 routeurs."),
+                        entry("Router notes", "Routers ship in spring.")])
+    found = titles(find(search_index, "offer"))
+    assert found[0] == "Offer K9" and set(found[1:]) == {"Kunde Müller", "Client Dupont"}
+    search_index.index([entry("Rahmen", "Dieser Vertrag regelt die Lieferung."),
+                        entry("合作", "双方签订本合同。")])
+    assert titles(find(search_index, "合同")) == ["合作", "Rahmen"]
+    assert titles(find(search_index, "Vertrag")) == ["Rahmen", "合作"]
+
+
 def test_the_2024_price_list_comes_first(search_index: SearchIndex) -> None:
     search_index.index([
         entry("Price List 2023", "Valid from 2023-01-01", years=[2023]),
