@@ -211,6 +211,13 @@ def test_a_misread_code_alone_still_answers_its_query(search_index: SearchIndex)
     assert titles(find(search_index, "SC2024")) == ["Other"]  # short codes: as typed only
 
 
+def test_full_width_letters_and_digits_match_ordinary_queries(search_index: SearchIndex) -> None:
+    search_index.index([entry("报价", "型号 ＡＸ－２００ 单价 １２００ 元，Ｑｕｏｔａｔｉｏｎ"),
+                        entry("Other", "AX-300")])
+    for raw in ("AX-200", "1200", "quotation", "ＡＸ２００"):
+        assert titles(find(search_index, raw)) == ["报价"], raw
+
+
 def test_a_code_typed_without_its_space_finds_it(search_index: SearchIndex) -> None:
     search_index.index([entry("Router", "Model AX 200, industrial router"),
                         entry("Gateway", "Model AX 300")])

@@ -16,7 +16,7 @@ from pathlib import Path
 from docservice.domain import ExtractedText
 from docservice.errors import ExtractionFailed
 from docservice.ingest.base import ExtractorSpec, ProgressCallback
-from docservice.ingest.extractors.common import PASSWORD_PROTECTED
+from docservice.ingest.extractors.common import PASSWORD_PROTECTED, guess_encoding
 from docservice.ingest.extractors.contained import check_nesting, contained_pages
 from docservice.ingest.options import ExtractOptions
 from docservice.ingest.sniff import ZIP
@@ -26,6 +26,7 @@ DAMAGED = "the file is damaged or incomplete (not a valid ZIP archive)"
 EMPTY_ARCHIVE = "the archive holds no files"
 MEMBER = "File"
 _ENCRYPTED_FLAG = 0x1
+_UTF8_FLAG = 0x800
 
 
 def extract_zip(
@@ -39,6 +40,7 @@ def extract_zip(
         raise ExtractionFailed(DAMAGED) from exc
     with archive:
         files = [member for member in archive.infolist() if not member.is_dir()]
+        _decode_names(files)
         if not files:
             raise ExtractionFailed(EMPTY_ARCHIVE)
         if files and all(member.flag_bits & _ENCRYPTED_FLAG for member in files):
@@ -50,6 +52,19 @@ def extract_zip(
             if progress:
                 progress(number, len(chosen))
     return ExtractedText(pages=pages)
+
+
+def _decode_names(members: list[zipfile.ZipInfo]) -> None:
+    """Names without the UTF-8 flag in the code page they were written in (Chinese Windows
+    writes GBK, Japanese Shift-JIS), not the CP437 zipfile assumes, guessed from all such
+    names together: one short name alone says too little."""
+    legacy = [member for member in members if not member.flag_bits & _UTF8_FLAG]
+    raw = [member.filename.encode("cp437") for member in legacy]
+    if not any(name and not name.isascii() for name in raw):
+        return
+    encoding = guess_encoding(b"\n".join(raw)) or "cp437"
+    for member, name in zip(legacy, raw, strict=True):
+        member.filename = name.decode(encoding, errors="replace")
 
 
 def _listing(files: list[zipfile.ZipInfo], read: int) -> str:

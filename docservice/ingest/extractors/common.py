@@ -71,6 +71,43 @@ def guess_encoding(data: bytes, *, partial: bool = False) -> str | None:
     return chosen
 
 
+_GLUED = re.compile(r"[A-Za-z]{16,}")
+_MIN_GLUED_WORDS = 2
+
+
+def unglue_words(text: str) -> str:
+    """Runs of Latin letters written without spaces (PDF text layers that position words
+    instead of spacing them: ``PriceListfortheRouter``) cut into words by wordninja's English
+    word frequencies; a run that does not cut cleanly into two or more words (a long real
+    word, a code) stays as it is."""
+    if not _GLUED.search(text):
+        return text
+    return _GLUED.sub(_unglued, text)
+
+
+def _unglued(match: re.Match[str]) -> str:
+    import wordninja
+
+    run = match.group()
+    words: list[str] = []
+    for word in wordninja.split(run):
+        if len(word) == 1 and words and len(words[-1]) == 1 and word.isupper():
+            words[-1] += word  # initials and codes stay together: "AX"
+        else:
+            words.append(word)
+    stray = any(len(word) == 1 and word not in ("a", "A", "I") for word in words)
+    if len(words) < _MIN_GLUED_WORDS or stray or "".join(words) != run:
+        return run
+    return " ".join(words)
+
+
+def superset_codec(name: str) -> str:
+    """The codec to decode text declared as ``name`` with (GBK as GB18030, Big5 as
+    Big5-HKSCS: writers use their extra characters under the older names)."""
+    normalized = codecs.lookup(name).name.replace("-", "_")
+    return _SUPERSETS.get(normalized, _SUPERSETS.get(name.lower(), name))
+
+
 def decode_text(data: bytes) -> str:
     """``data`` as text in whatever common encoding it is in; latin-1 when nothing fits."""
     encoding = guess_encoding(data) or "latin-1"

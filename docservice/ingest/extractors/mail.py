@@ -24,8 +24,10 @@ from docservice.ingest.extractors.common import (
     clean_field,
     decode_text,
     failing_as,
+    guess_encoding,
     normalise_whitespace,
     split_pages,
+    superset_codec,
 )
 from docservice.ingest.extractors.contained import check_nesting, contained_pages
 from docservice.ingest.extractors.webpage import html_text
@@ -58,7 +60,7 @@ def extract_msg_file(
     """As for EML, from an Outlook .msg; attached messages give their headers and body."""
     check_nesting(options)
     with failing_as(DAMAGED_MSG):
-        message: Any = extract_msg.openMsg(str(path))
+        message: Any = _open_msg(path)
         try:
             headers = {
                 "Subject": message.subject, "From": message.sender, "To": message.to,
@@ -127,6 +129,12 @@ def _eml_body(message: EmailMessage) -> str:
 
 
 def _part_text(part: Any) -> str:
+    """A text part decoded by its charset; by its bytes when it names none (or us-ascii)
+    although they are not ASCII, as Chinese mail clients without MIME charsets send."""
+    if part.get_content_charset() in (None, "us-ascii"):
+        raw = part.get_payload(decode=True)
+        if isinstance(raw, bytes) and not raw.isascii():
+            return decode_text(raw)
     try:
         content = part.get_content()
     except (LookupError, ValueError, AssertionError):  # unknown charset, broken encoding
@@ -143,6 +151,35 @@ def _eml_attachments(message: EmailMessage) -> Iterator[tuple[str, bytes]]:
             payload = part.get_payload(decode=True)
             data = payload if isinstance(payload, bytes) else b""
         yield part.get_filename() or f"attachment-{number}", data
+
+
+def _open_msg(path: Path) -> Any:
+    """The message, its 8-bit strings (older Outlook) decoded in their own code page."""
+    message = extract_msg.openMsg(str(path))
+    if message.areStringsUnicode:
+        return message
+    encoding = _msg_encoding(message)
+    if encoding is None or encoding == message.stringEncoding:
+        return message
+    message.close()
+    return extract_msg.openMsg(str(path), overrideEncoding=encoding)
+
+
+def _msg_encoding(message: Any) -> str | None:
+    """The code page of a message's 8-bit strings: PR_MESSAGE_CODEPAGE, else PR_INTERNET_CPID
+    (extract-msg reads only the first and falls back to ISO-8859-15, which turns Big5 and
+    GBK into mojibake), else guessed from the subject and body bytes."""
+    for tag in ("3FFD0003", "3FDE0003"):
+        value = message.getPropertyVal(tag)
+        if isinstance(value, int):
+            try:
+                return superset_codec(extract_msg.encoding.lookupCodePage(value))
+            except (LookupError, extract_msg.exceptions.UnknownCodepageError,
+                    extract_msg.exceptions.UnsupportedEncodingError):
+                continue
+    sample = b"\n".join(message.getStream(name) or b""
+                        for name in ("__substg1.0_0037001E", "__substg1.0_1000001E"))
+    return guess_encoding(sample) if sample.strip() else None
 
 
 def _msg_body(message: Any) -> str:

@@ -27,6 +27,7 @@ from docservice.ingest.extractors.common import (
     as_utc,
     clean_field,
     normalise_whitespace,
+    unglue_words,
 )
 from docservice.ingest.ocr import find_tesseract, prepare_page
 from docservice.ingest.options import DEFAULT_OPTIONS, ExtractOptions
@@ -145,7 +146,7 @@ def _page_text(document: pdfium.PdfDocument, index: int) -> tuple[str | None, bo
     try:
         textpage = page.get_textpage()
         try:
-            text = normalise_whitespace(textpage.get_text_range(), join_cjk=True)
+            text = unglue_words(normalise_whitespace(textpage.get_text_range(), join_cjk=True))
         finally:
             textpage.close()
         shows_something = pdfium_c.FPDFPage_CountObjects(page.raw) > 0
