@@ -30,6 +30,7 @@ from docservice.services import (
     passwords,
     reading,
     recovery,
+    reports,
     scheduler,
     tokens,
 )
@@ -137,6 +138,21 @@ def create_team(state: State, name: str, as_json: bool) -> None:
     """Create a team (sales, marketing, product, service...)."""
     team_id = accounts.create_team(state.ctx, name)
     emit({"team_id": team_id, "name": name}, as_json, f"team {name} created")
+
+
+@main.command("team-lead")
+@click.argument("team")
+@click.argument("email")
+@click.option("--off", is_flag=True, help="no longer the team's lead")
+@json_option
+@pass_state
+@handled
+def team_lead(state: State, team: str, email: str, off: bool, as_json: bool) -> None:
+    """Make a member of TEAM its lead: a lead sees the team's search and contribution
+    reports (who searched for what, who contributed)."""
+    reports.set_team_lead(state.ctx, OPERATOR, team, email, lead=not off)
+    emit({"team": team, "email": email, "lead": not off}, as_json,
+         f"{email} {'no longer leads' if off else 'leads'} {team}")
 
 
 @main.command("create-user")

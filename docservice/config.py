@@ -51,6 +51,7 @@ class Settings:
     scheduler_interval_s: float = 30.0
     # Periods set by hand, "task=seconds" comma separated (e.g. "trash.purge=3600").
     schedule_periods: str = ""
+    event_retention_days: int = 365  # raw usage events older than this are purged
     extract_memory_mb: int = 2048
     ocr_enabled: bool = True
     ocr_languages: str = "eng+chi_sim"
@@ -165,6 +166,7 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "sweep_interval_s": _parse_positive_float,
     "scheduler_interval_s": _parse_non_negative_float,
     "schedule_periods": str,
+    "event_retention_days": _parse_positive_int,
     "extract_memory_mb": _parse_positive_int,
     "ocr_enabled": _parse_bool,
     "ocr_languages": str,

@@ -206,3 +206,24 @@ class NewWebhook(BaseModel):
                                           pattern=r"^https?://[^\s/]+")]
     style: WebhookStyle = "generic"
     language: Literal["en", "zh-CN"] = "en"
+REPORT_NAMES = ("usage", "search", "customers", "freshness", "contribution")
+CustomerDimension = Literal["type", "industry", "region", "stage"]
+
+
+class ReportFilter(BaseModel):
+    """What a report covers: a period (the last 90 days by default), the team of the people
+    who used the material, the material's category (and subtype), and its customer's type,
+    industry, region or buying stage; ``by`` picks the customer dimension rows group by."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    since: Given[Day] = None
+    until: Given[Day] = None
+    team_id: Given[Id] = None
+    category: Given[CategoryName] = None
+    subtype: Given[Subtype] = None
+    customer_type: Given[CustomerType] = None
+    industry: Given[Text] = None
+    region: Given[Text] = None
+    stage: Given[CustomerStage] = None
+    by: CustomerDimension = "stage"

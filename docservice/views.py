@@ -316,3 +316,66 @@ class DeliveryView:
     error: str | None
     created_at: str
     attempted_at: str | None
+
+
+@dataclass(frozen=True)
+class QueryRecord:
+    """One search or click of a person's query history."""
+
+    at: str
+    kind: str
+    query: str
+    results: int | None
+    rank: int | None
+    document_id: int | None
+
+
+Value = str | int | float | None
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """A table row; ``document_id`` links it to a document, ``query`` runs it again."""
+
+    cells: tuple[Value, ...]
+    document_id: int | None = None
+    query: str | None = None
+
+
+@dataclass(frozen=True)
+class ReportTable:
+    name: str
+    columns: tuple[str, ...]
+    rows: tuple[ReportRow, ...]
+
+
+@dataclass(frozen=True)
+class ChartPoint:
+    label: str
+    value: float
+
+
+@dataclass(frozen=True)
+class ChartSeries:
+    name: str
+    points: tuple[ChartPoint, ...]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """``kind``: ``bar`` (one series, a bar per point) or ``line`` (a line per series);
+    ``unit``: ``count`` or ``share`` (0..1, shown as a percentage)."""
+
+    name: str
+    kind: str
+    unit: str
+    series: tuple[ChartSeries, ...]
+
+
+@dataclass(frozen=True)
+class Report:
+    name: str
+    since: str
+    until: str
+    charts: tuple[Chart, ...]
+    tables: tuple[ReportTable, ...]

@@ -9,6 +9,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -59,6 +60,8 @@ class Membership(Base):
                                          primary_key=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"),
                                          primary_key=True)
+    # A team lead sees the team's usage reports, including its people and their queries.
+    lead: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Customer(Base):
@@ -388,3 +391,87 @@ class WebhookDelivery(Base):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     attempted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class UsageEvent(Base):
+    """One thing a person did that the reports count: a search, a click on a hit, a view, a
+    download, a share-link open, an upload or a new version. Appended, never changed; rolled
+    up daily (``usage_daily``, ``search_daily``) and purged after the retention period.
+
+    ``team_id`` is the person's team when it happened (the lowest id of several), so a
+    report by team does not move when someone changes team later."""
+
+    __tablename__ = "usage_events"
+    __table_args__ = (Index("ix_usage_events_at", "at"),
+                      Index("ix_usage_events_user", "user_id", "at"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    kind: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    team_id: Mapped[int | None] = mapped_column(Integer)
+    document_id: Mapped[int | None] = mapped_column(Integer)
+    version_id: Mapped[int | None] = mapped_column(Integer)
+    query: Mapped[str | None] = mapped_column(String(500))
+    normalized: Mapped[str | None] = mapped_column(String(500))
+    filters: Mapped[str | None] = mapped_column(String(500))
+    results: Mapped[int | None] = mapped_column(Integer)
+    took_ms: Mapped[float | None] = mapped_column(Float)
+    rank: Mapped[int | None] = mapped_column(Integer)
+
+
+class UsageDaily(Base):
+    """Per day, document, kind of use and the team of the people who used it: how often and
+    by how many people (distinct that day)."""
+
+    __tablename__ = "usage_daily"
+    __table_args__ = (Index("ix_usage_daily_day_doc", "day", "document_id"),
+                      Index("ix_usage_daily_doc_day", "document_id", "day"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(16))
+    document_id: Mapped[int] = mapped_column(Integer)
+    team_id: Mapped[int | None] = mapped_column(Integer)
+    user_id: Mapped[int | None] = mapped_column(Integer)  # uploads and new versions only
+    count: Mapped[int] = mapped_column(Integer)
+    people: Mapped[int] = mapped_column(Integer)
+
+
+class SearchDaily(Base):
+    """Per day, team and normalised query: searches, those that found nothing, the
+    person-days it was searched (found something), and those followed by a click (in the
+    top 3)."""
+
+    __tablename__ = "search_daily"
+    __table_args__ = (Index("ix_search_daily_day", "day", "team_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    team_id: Mapped[int | None] = mapped_column(Integer)
+    normalized: Mapped[str] = mapped_column(String(500))
+    query: Mapped[str] = mapped_column(String(500))  # one way it was typed, to run again
+    searches: Mapped[int] = mapped_column(Integer)
+    zero: Mapped[int] = mapped_column(Integer)
+    sessions: Mapped[int] = mapped_column(Integer)
+    answered: Mapped[int] = mapped_column(Integer)  # person-days it found something
+    clicked: Mapped[int] = mapped_column(Integer)
+    top3: Mapped[int] = mapped_column(Integer)
+
+
+class FreshnessDaily(Base):
+    """Per day, team, category and visibility: how many documents, and how many overdue for
+    review or expired that day (a snapshot, so the trend survives later edits; visibility
+    lets a reader's trend count only what that reader could read)."""
+
+    __tablename__ = "freshness_daily"
+    __table_args__ = (Index("ix_freshness_daily_day", "day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    team_id: Mapped[int | None] = mapped_column(Integer)
+    category: Mapped[str] = mapped_column(String(32))
+    visibility: Mapped[str] = mapped_column(String(16))
+    total: Mapped[int] = mapped_column(Integer)
+    overdue: Mapped[int] = mapped_column(Integer)
+    expired: Mapped[int] = mapped_column(Integer)

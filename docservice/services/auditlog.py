@@ -22,7 +22,8 @@ ACTIONS = ("upload", "new_version", "download", "view", "metadata", "permissions
            "token_revoke", "team_create", "user_create", "user_update", "customer_create",
            "customer_update", "text", "retry", "save_search", "delete_saved_search", "follow",
            "unfollow", "notification_read", "notifications_read", "email_preference",
-           "webhook_create", "webhook_delete", "export", "restore")
+           "webhook_create", "webhook_delete", "export", "restore", "query_history_export",
+           "query_history_delete", "team_lead", "team_lead_end")
 MAX_LIMIT = 500
 
 

@@ -22,6 +22,7 @@ from docservice.db.access import (
 from docservice.db.models import Document, Version, utcnow
 from docservice.db.repositories import apply_meta, document_view, record_event, version_view
 from docservice.db.uow import UnitOfWork
+from docservice.db.usage import add_event as add_usage
 from docservice.domain import SUBTYPES, BlobInfo, Category, IngestState, Principal, Visibility
 from docservice.domain import DocumentMeta as DocumentMeta
 from docservice.errors import (
@@ -152,6 +153,8 @@ def upload(ctx: Context, principal: Principal, stream: IO[bytes], filename: str,
         version = _new_version(uow.session, principal, document, blob, filename, None)
         record_event(uow.session, principal, "upload", document_id=document.id,
                      version_id=version.id, detail=version.filename)
+        add_usage(uow.session, principal, "upload", document_id=document.id,
+                  version_id=version.id)
         _enqueue_after_commit(ctx, uow, version)
         uow.owe(NOTIFY_VERSION, version_id=version.id)
         uow.commit()
@@ -169,6 +172,8 @@ def add_version(ctx: Context, principal: Principal, document_id: int, stream: IO
         version = _new_version(uow.session, principal, document, blob, filename, note)
         record_event(uow.session, principal, "new_version", document_id=document.id,
                      version_id=version.id, detail=note)
+        add_usage(uow.session, principal, "new_version", document_id=document.id,
+                  version_id=version.id)
         _enqueue_after_commit(ctx, uow, version)
         uow.owe(NOTIFY_VERSION, version_id=version.id)
         uow.commit()
@@ -217,6 +222,8 @@ def open_version(ctx: Context, principal: Principal, version_id: int,
         version = readable_version(uow.session, principal, version_id)
         record_event(uow.session, principal, action, document_id=version.document_id,
                      version_id=version.id)
+        add_usage(uow.session, principal, "download", document_id=version.document_id,
+                  version_id=version.id)
         view = version_view(version)
         uow.commit()
     return view, ctx.blobs.open(version.blob_key)

@@ -41,9 +41,23 @@ def _backup(ctx: Context) -> str:
     return scheduled_backup(ctx)
 
 
+def _roll_up_usage(ctx: Context) -> str:
+    from docservice.services.analytics import roll_up
+
+    return roll_up(ctx)
+
+
+def _purge_usage_events(ctx: Context) -> str:
+    from docservice.services.analytics import purge_events
+
+    return purge_events(ctx)
+
+
 def load() -> None:
     """Register every task (idempotent)."""
     register("sessions.purge", DAY, _purge_revoked_sessions)
     register("notifications.remind", DAY, _remind)
     register("notifications.digest", DAY, _send_digests)
     register("backup", DAY, _backup, offset=2 * HOUR, lease=12 * HOUR)
+    register("usage.rollup", HOUR, _roll_up_usage)  # today's rollup so far, every hour
+    register("usage.purge", DAY, _purge_usage_events)

@@ -23,6 +23,7 @@ from docservice.db.repositories import (
     version_view,
     versions_newest_first,
 )
+from docservice.db.usage import add_event as add_usage
 from docservice.domain import Principal
 from docservice.services.context import Context
 from docservice.views import DocumentDetails, VersionState, VersionView
@@ -47,6 +48,7 @@ def document_details(ctx: Context, principal: Principal, document_id: int, *,
             customer_id=document.customer_id)
         if record_view:
             record_event(uow.session, principal, "view", document_id=document_id)
+            add_usage(uow.session, principal, "view", document_id=document_id)
             uow.commit()
     return details
 

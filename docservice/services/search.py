@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
+from time import perf_counter
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,7 +29,7 @@ from docservice.search.query import code_terms, parse_query, wants_latest
 from docservice.search.ranking import RERANK_DEPTH, Candidate, lists_code, rerank
 from docservice.search.snippets import Snippets
 from docservice.search.suggest import broader_queries, spelling_suggestion
-from docservice.services import outbox
+from docservice.services import analytics, outbox
 from docservice.services.context import Context
 from docservice.views import FoundHit, SearchPage, Span
 
@@ -42,6 +43,7 @@ def search(ctx: Context, principal: Principal, raw: str, *, all_versions: bool =
            limit: int = 10, offset: int = 0, sort: str = "relevance") -> SearchPage:
     """One page of hits readable by ``principal`` for the query ``raw``, with their facts,
     snippets and title highlights, the facets and a suggestion."""
+    started = perf_counter()
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput(N_("limit must be between 1 and %(max)s"), max=MAX_LIMIT)
     if offset > MAX_OFFSET:
@@ -71,6 +73,9 @@ def search(ctx: Context, principal: Principal, raw: str, *, all_versions: bool =
              for hit in hits]
     if result.total == 0:
         suggestion = _broader_with_hits(ctx, principal, query)
+    if offset == 0:  # the next page of the same search is not another search
+        analytics.record_search(ctx, principal, raw, results=result.total,
+                                took_ms=(perf_counter() - started) * 1000)
     return SearchPage(query=raw, total=result.total, limit=limit, offset=offset, hits=found,
                       facets=result.facets, suggestion=suggestion)
 

@@ -22,6 +22,7 @@ from docservice.db.repositories import (
     share_view,
     version_view,
 )
+from docservice.db.usage import add_event as add_usage
 from docservice.domain import Principal, Role
 from docservice.errors import N_, AuthenticationFailed, InvalidInput, NotFound, Unprocessable
 from docservice.services.accounts import hash_secret, verify_secret
@@ -178,6 +179,7 @@ def open_share(ctx: Context, token: str, *, password: str | None = None,
         version = _shared_version(uow.session, share)
         item = SharedItem(share.id, document_view(version.document), version_view(version),
                           share.version_id is not None, aware(share.expires_at))
+        add_usage(uow.session, _visitor(share), "share", document_id=share.document_id)
         record_event(uow.session, _visitor(share), "share_open", document_id=share.document_id,
                      version_id=version.id, detail=f"share {share.id}")
         uow.commit()

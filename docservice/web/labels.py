@@ -71,6 +71,9 @@ LABELS: dict[str, str] = {
     "delivery_pending": N_("retrying"), "delivery_delivered": N_("delivered"),
     "delivery_failed": N_("failed"), "delivery_withheld": N_("withheld"),
     "action_export": N_("exported"), "action_restore": N_("restored from a backup"),
+    "action_query_history_export": N_("query history exported"),
+    "action_query_history_delete": N_("query history deleted"),
+    "action_team_lead": N_("team lead named"), "action_team_lead_end": N_("team lead ended"),
 }
 
 

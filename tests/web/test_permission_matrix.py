@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from docservice.services import accounts
+from docservice.services import accounts, analytics
 from tests.web.conftest import PASSWORD, Browser, Web, text_of
 from tests.web.test_following import settle_outbox
 
@@ -75,6 +75,7 @@ class World:
     customer_ids: dict[str, int]
     share_paths: dict[str, str]
     browsers: dict[str, Browser] = field(default_factory=dict)
+    north_team: int = 0
 
 
 def _build(web: Web) -> World:
@@ -101,6 +102,8 @@ def _build(web: Web) -> World:
         for doc in docs:
             follower.api("POST", "/api/v1/following", json={"kind": "document",
                                                             "id": doc.document_id})
+    for doc in docs:  # a use of every document, for the usage reports
+        assert owner.get(f"/d/{doc.document_id}").status_code == 200
     share_paths = {}
     for doc in docs:
         if doc.name in (SHARED, DELETED):
@@ -108,10 +111,12 @@ def _build(web: Web) -> World:
             share_paths[doc.name] = link.get_json()["url"].replace("http://localhost", "")
     deleted = next(doc for doc in docs if doc.name == DELETED)
     assert owner.api("DELETE", f"/api/v1/documents/{deleted.document_id}").status_code == 204
+    analytics.roll_up(web.ctx)
     customer_ids = {c["name"]: c["customer_id"] for c in owner.get("/api/v1/customers").get_json()}
     world = World(web, docs, customer_ids["MatrixCo"], customer_ids, share_paths)
     world.browsers = {email: web.signed_in(email) for email in PEOPLE}
     world.browsers[VISITOR] = web.browser()
+    world.north_team = owner.get("/api/v1/me").get_json()["team_ids"][0]
     return world
 
 
@@ -147,6 +152,21 @@ def _exported(browser: Browser, url: str, doc: Doc) -> bool:
 def _search_page(browser: Browser) -> str:
     response = browser.get("/?q=matrixcommon")
     return text_of(response) if response.status_code == 200 else ""
+
+
+
+def _page(browser: Browser, url: str) -> str:
+    response = browser.get(url)
+    return text_of(response) if response.status_code == 200 else ""
+
+
+def _report_ids(browser: Browser, name: str, query: str = "") -> set[int]:
+    response = browser.get(f"/api/v1/reports/{name}?{query}")
+    if response.status_code == 401:  # not signed in
+        return set()
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return {row["document_id"] for table in response.get_json()["tables"]
+            for row in table["rows"]}
 
 
 PATHS: dict[str, Path] = {
@@ -191,6 +211,12 @@ PATHS: dict[str, Path] = {
     "export zip of a customer": lambda b, w, d: _exported(
         b, f"/export.zip?customer={d.customer}", d),
     "export zip of a search": lambda b, w, d: _exported(b, "/export.zip?q=matrixcommon", d),
+    "usage report": lambda b, w, d: f"matrix-{d.name}" in _page(b, "/reports/usage"),
+    "usage report csv": lambda b, w, d: any(f"matrix-{d.name}" in _page(
+        b, f"/reports/usage/{table}.csv") for table in ("most_used", "unused")),
+    "api usage report": lambda b, w, d: d.document_id in _report_ids(b, "usage"),
+    "api usage report of a team": lambda b, w, d: d.document_id in _report_ids(
+        b, "usage", f"team_id={w.north_team}"),
     "api ingestion state": lambda b, w, d: d.version_id in _json_ids(
         b, f"/api/v1/ingestion?version_ids={','.join(str(x.version_id) for x in w.docs)}",
         "version_id"),

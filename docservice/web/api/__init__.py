@@ -5,6 +5,7 @@ from docservice.web.api import (  # noqa: F401  (routes)
     following,
     misc,
     openapi,
+    reports,
     sharing,
 )
 from docservice.web.api.blueprint import bp

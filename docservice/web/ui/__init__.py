@@ -7,6 +7,7 @@ from docservice.web.ui import (  # noqa: F401  (routes)
     document_pages,
     export_page,
     following_pages,
+    reports,
     search_page,
     share_pages,
     upload_page,

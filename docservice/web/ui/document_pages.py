@@ -8,12 +8,25 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 
 from docservice.errors import N_, InvalidInput, PermissionDenied, VersionNotFound
-from docservice.services import customers, deletion, documents, metadata, reading, shares, users
+from docservice.services import (
+    analytics,
+    customers,
+    deletion,
+    documents,
+    metadata,
+    reading,
+    reports,
+    shares,
+    users,
+)
 from docservice.services import search as search_service
 from docservice.views import DocumentDetails, VersionView
 from docservice.web.forms import changes_from_form, file_response, uploaded_file
 from docservice.web.i18n import error_message, gettext
 from docservice.web.ui.blueprint import bp, ctx, principal
+from docservice.web.ui.reports import chart_svg, name_of
+
+MAX_RANK = 10_100  # a hit's place in a search: at most the deepest page's last
 
 
 def _preview(details: DocumentDetails, version_id: int | None) -> tuple[VersionView | None,
@@ -35,12 +48,17 @@ def document(document_id: int) -> Any:
                   if details.can_write else [])
     editing = details.can_write
     query = request.args.get("q", "")
+    rank = request.args.get("r", "")
+    if query and rank.isdigit() and 0 < int(rank) <= MAX_RANK:  # opened from a search hit
+        analytics.record_click(ctx(), principal(), query, int(rank), document_id)
+    usage = reports.document_stats(ctx(), principal(), document_id) if editing else None
     return render_template(
         "document.html", doc=details, shown=shown, pages=pages, q=query,
         marks=search_service.highlights(query, pages),
         shares=share_list,
         customers=customers.list_customers(ctx(), principal()) if editing else [],
-        teams=users.list_teams(ctx()) if editing else [])
+        teams=users.list_teams(ctx()) if editing else [],
+        usage=usage, usage_charts=chart_svg(usage) if usage else [], name_of=name_of)
 
 
 @bp.post("/d/<id:document_id>/edit")
