@@ -652,5 +652,8 @@ def create_token(state: State, email: str, name: str, days: int, as_json: bool) 
          f"use it as: Authorization: Bearer {raw}")
 
 
+# Commands kept in modules of their own register themselves on ``main``.
+from docservice import cli_customers  # noqa: E402, F401
+
 if __name__ == "__main__":
     main()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import tempfile
 from collections.abc import Callable, Mapping
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
+from docservice.domain import CUSTOMER_STAGES
 from docservice.errors import ConfigError
 
 PREFIX = "DOCSERVICE_"
@@ -81,6 +83,12 @@ class Settings:
     # otherwise): a folder or s3://bucket/prefix ("" = none), and how many snapshots to keep.
     backup_dest: str = ""
     backup_keep: int = 7
+    # The buying stages customers move through, in order (codes; comma-separated in the env).
+    customer_stages: tuple[str, ...] = CUSTOMER_STAGES
+    # Links back to a customer's CRM record; {id} is the record id.
+    crm_link_zoho: str = "https://crm.zoho.com/crm/tab/Accounts/{id}"
+    crm_link_fxiaoke: str = "https://www.fxiaoke.com/XV/UI/Home#crm/list/=/AccountObj/{id}"
+    crm_link_csv: str = ""
 
     @property
     def blob_dir(self) -> Path:
@@ -133,6 +141,22 @@ def _parse_non_negative_float(raw: str) -> float:
     if not value >= 0 or value == float("inf"):
         raise ValueError("expected 0 or a positive number")
     return value
+
+
+def _parse_codes(raw: str) -> tuple[str, ...]:
+    codes = tuple(dict.fromkeys(code.strip().lower() for code in raw.split(",") if code.strip()))
+    if not codes:
+        raise ValueError("expected a comma-separated list of codes")
+    bad = [code for code in codes if not re.fullmatch(r"[a-z][a-z0-9_]{0,31}", code)]
+    if bad:
+        raise ValueError(f"{bad[0]!r} is not a code (letters, digits and _, at most 32)")
+    return codes
+
+
+def _parse_link(raw: str) -> str:
+    if "{id}" not in raw or not raw.startswith(("https://", "http://")):
+        raise ValueError("expected an http(s) URL holding {id}")
+    return raw
 
 
 def _choice(choices: Mapping[str, str] | set[str]) -> Callable[[str], str]:
@@ -189,6 +213,10 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "webhook_timeout_s": _parse_positive_float,
     "backup_dest": str,
     "backup_keep": _parse_positive_int,
+    "customer_stages": _parse_codes,
+    "crm_link_zoho": _parse_link,
+    "crm_link_fxiaoke": _parse_link,
+    "crm_link_csv": _parse_link,
 }
 
 

@@ -49,8 +49,10 @@ SUBTYPES: dict[Category, tuple[str, ...]] = {
     Category.OTHER: (),
 }
 
-CUSTOMER_TYPES = ("prospect", "current", "churned")
-CUSTOMER_STAGES = ("contact", "intent", "negotiation", "purchased")
+CUSTOMER_TYPES = ("prospect", "current", "churned", "partner")
+# The default buying stages, the usual sales pipeline in order; an installation lists its own
+# in DOCSERVICE_CUSTOMER_STAGES (config.py).
+CUSTOMER_STAGES = ("first_contact", "qualified", "proposal", "negotiation", "won", "lost")
 
 
 @dataclass(frozen=True)
@@ -165,11 +167,14 @@ class IndexEntry:
     acl: Sequence[str]
     expires_on: date | None = None
     language: str | None = None
+    customer_type: str | None = None
+    customer_aliases: Sequence[str] = ()  # other names of the customer; ``customer:`` finds them
 
 
 FILTER_FIELDS = ("category", "subtype", "type", "tag", "year", "customer", "product", "status",
-                 "version", "industry", "region", "stage")
-FACET_FIELDS = ("category", "type", "year", "product", "tag", "industry", "region", "stage")
+                 "version", "industry", "region", "stage", "customertype")
+FACET_FIELDS = ("category", "type", "year", "product", "tag", "customertype", "industry",
+                "region", "stage")
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError
 
-from docservice.domain import CUSTOMER_STAGES, CUSTOMER_TYPES
+from docservice.domain import CUSTOMER_TYPES
 
 MAX_ID = 2**53  # ids beyond any row, kept inside every database's integer range
 _DIGITS = re.compile(r"-?[0-9]+")
@@ -36,7 +36,9 @@ CategoryName = Literal["product", "contract", "campaign", "customer", "other"]
 VisibilityName = Literal["private", "team", "org", "custom"]
 Permission = Literal["read", "write"]
 CustomerType = Literal[CUSTOMER_TYPES]  # type: ignore[valid-type]
-CustomerStage = Literal[CUSTOMER_STAGES]  # type: ignore[valid-type]
+# A stage code; which codes exist is a setting (DOCSERVICE_CUSTOMER_STAGES), checked by the
+# customer use cases.
+CustomerStage = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
 
 
 def whole_number(raw: Any, info: ValidationInfo) -> Any:
@@ -157,7 +159,11 @@ class CustomerFields(BaseModel):
     type: Given[CustomerType] = None
     industry: Annotated[str, StringConstraints(max_length=100)] | None = None
     region: Annotated[str, StringConstraints(max_length=100)] | None = None
-    stage: Given[CustomerStage] = None
+    stage: Given[CustomerStage] = Field(None, description="a buying stage code, one of the "
+                                                           "installation's stages")
+    aliases: Given[Annotated[list[CustomerName], Field(max_length=50)]] = Field(
+        None, description="the customer's other names (other language, former names); "
+                          "replaces the list")
 
 
 class NewCustomer(CustomerFields):

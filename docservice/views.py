@@ -118,6 +118,39 @@ class CustomerView:
     industry: str | None
     region: str | None
     stage: str
+    aliases: tuple[str, ...] = ()
+    crm_source: str | None = None
+    crm_id: str | None = None
+    crm_link: str | None = None  # the record in the CRM, when its source has a link template
+
+
+@dataclass(frozen=True)
+class MaterialItem:
+    """A document on a customer's page."""
+
+    document_id: int
+    title: str
+    category: str
+    subtype: str | None
+    status: str
+    expires_on: str | None
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class MaterialGroup:
+    category: str
+    subtype: str | None
+    documents: tuple[MaterialItem, ...]
+
+
+@dataclass(frozen=True)
+class CustomerMaterial:
+    """A customer's documents the caller may read: grouped by category and stage (subtype),
+    and its contracts by expiry, soonest first."""
+
+    groups: tuple[MaterialGroup, ...]
+    contracts: tuple[MaterialItem, ...]
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from docservice.db.access import document_acl_tokens
-from docservice.db.models import Document, Page, Version
+from docservice.db.models import Customer, Document, Page, Version
 from docservice.domain import IndexEntry, IngestState
 from docservice.ingest.years import YEAR_CHARS, YEAR_PAGES, years_in
 
@@ -48,6 +48,8 @@ def entry_for(session: Session, document: Document, version: Version) -> IndexEn
         customer_industry=customer.industry if customer else None,
         customer_region=customer.region if customer else None,
         customer_stage=customer.stage if customer else None,
+        customer_type=customer.type if customer else None,
+        customer_aliases=customer.alias_names if customer else (),
         media_type=version.media_type,
         years=years_in(document.title, version.filename,
                        " ".join(pages[:YEAR_PAGES])[:YEAR_CHARS]),
@@ -81,5 +83,6 @@ def all_entries(session: Session, batch: int = 200) -> Iterator[Sequence[IndexEn
         documents = session.scalars(
             select(Document).where(Document.id.in_(ids[start:start + batch]))
             .options(selectinload(Document.versions), selectinload(Document.tags),
-                     selectinload(Document.acl), selectinload(Document.customer)))
+                     selectinload(Document.acl),
+                     selectinload(Document.customer).selectinload(Customer.aliases)))
         yield [entry for document in documents for entry in document_entries(session, document)]

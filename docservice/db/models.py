@@ -72,8 +72,31 @@ class Customer(Base):
     type: Mapped[str] = mapped_column(String(16), default="prospect")
     industry: Mapped[str | None] = mapped_column(String(100))
     region: Mapped[str | None] = mapped_column(String(100))
-    stage: Mapped[str] = mapped_column(String(16), default="contact")
+    stage: Mapped[str] = mapped_column(String(32), default="first_contact")
+    # Where the customer was imported from (zoho, fxiaoke, csv) and its record id there.
+    crm_source: Mapped[str | None] = mapped_column(String(16))
+    crm_id: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    aliases: Mapped[list[CustomerAlias]] = relationship(cascade="all, delete-orphan",
+                                                        order_by="CustomerAlias.id")
+    __table_args__ = (UniqueConstraint("crm_source", "crm_id", name="uq_customers_crm"),)
+
+    @property
+    def alias_names(self) -> list[str]:
+        return [alias.name for alias in self.aliases]
+
+
+class CustomerAlias(Base):
+    """Another name of a customer: its name in the other language, a former name."""
+
+    __tablename__ = "customer_aliases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"),
+                                             index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    __table_args__ = (UniqueConstraint("customer_id", "name"),)
 
 
 class Document(Base):

@@ -4,11 +4,11 @@ work; reading a document goes through ``docservice.db.access``."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import overload
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from docservice.db.models import (
@@ -16,6 +16,7 @@ from docservice.db.models import (
     ApiToken,
     AuditEvent,
     Customer,
+    CustomerAlias,
     Document,
     DocumentTag,
     ShareLink,
@@ -25,7 +26,7 @@ from docservice.db.models import (
     utcnow,
 )
 from docservice.domain import Category, DocumentMeta, Principal, Role, file_kind
-from docservice.errors import UserNotFound
+from docservice.errors import N_, Conflict, UserNotFound
 from docservice.views import (
     CustomerView,
     DocumentView,
@@ -46,19 +47,75 @@ def record_event(session: Session, principal: Principal, action: str, *,
                            document_id=document_id, version_id=version_id, detail=detail))
 
 
+def customer_named(session: Session, name: str) -> Customer | None:
+    """The customer called ``name`` (any letter case), by its name or one of its aliases."""
+    # SQL lower() folds only ASCII in SQLite: try the exact name first, then case-folded.
+    for column in (Customer.name, CustomerAlias.name):
+        query = select(Customer) if column is Customer.name else \
+            select(Customer).join(CustomerAlias, CustomerAlias.customer_id == Customer.id)
+        found = session.scalar(query.where(column == name).limit(1)) or \
+            session.scalar(query.where(func.lower(column) == name.lower()).limit(1))
+        if found is not None:
+            return found
+    return None
+
+
 def customer_id_named(session: Session, name: str | None) -> int | None:
-    """The customer named ``name`` (any letter case), created as a prospect if new."""
+    """The customer named ``name`` (any letter case, or an alias), created as a prospect if
+    new."""
     name = (name or "").strip()
     if not name:
         return None
-    # SQL lower() folds only ASCII in SQLite: try the exact name first, then case-folded.
-    customer = session.scalar(select(Customer).where(Customer.name == name)) or \
-        session.scalar(select(Customer).where(func.lower(Customer.name) == name.lower()))
+    customer = customer_named(session, name)
     if customer is None:
         customer = Customer(name=name)
         session.add(customer)
         session.flush()
     return customer.id
+
+
+def clean_aliases(name: str | None, aliases: Iterable[str]) -> list[str]:
+    """Other names trimmed, each once (any letter case), without the name itself."""
+    seen = {name.strip().casefold()} if name else set()
+    kept = []
+    for alias in (alias.strip() for alias in aliases):
+        if alias and alias.casefold() not in seen:
+            seen.add(alias.casefold())
+            kept.append(alias)
+    return kept
+
+
+def check_customer_name_free(session: Session, name: str | None, customer_id: int | None) -> None:
+    """Raise Conflict when ``name`` is another customer's name or alias."""
+    if not name:
+        return
+    # SQLite's lower() folds ASCII only, so the exact name is compared as well.
+    clash = session.scalar(select(Customer.id).where(or_(
+        Customer.name == name, func.lower(Customer.name) == name.lower()),
+        Customer.id != (customer_id or 0)).limit(1)) or \
+        session.scalar(select(CustomerAlias.customer_id).where(or_(
+            CustomerAlias.name == name, func.lower(CustomerAlias.name) == name.lower()),
+            CustomerAlias.customer_id != (customer_id or 0)).limit(1))
+    if clash is not None:
+        raise Conflict(N_("customer %(name)s already exists"), name=name)
+
+
+def set_customer_aliases(session: Session, customer: Customer, aliases: list[str]) -> bool:
+    """Replace the customer's other names; True when they changed. A name that is another
+    customer's name or alias is refused (detection and ``customer:`` must be unambiguous)."""
+    wanted = clean_aliases(customer.name, aliases)
+    if wanted == customer.alias_names:
+        return False
+    for alias in wanted:
+        check_customer_name_free(session, alias, customer.id)
+    customer.aliases[:] = [next((a for a in customer.aliases if a.name == alias), None)
+                           or CustomerAlias(name=alias) for alias in wanted]
+    session.flush()
+    return True
+
+
+def customer_document_ids(session: Session, customer_id: int) -> list[int]:
+    return list(session.scalars(select(Document.id).where(Document.customer_id == customer_id)))
 
 
 def apply_meta(session: Session, document: Document, meta: DocumentMeta) -> None:
@@ -145,10 +202,12 @@ def versions_newest_first(document: Document) -> tuple[VersionView, ...]:
     return tuple(version_view(v) for v in sorted(document.versions, key=lambda v: -v.number))
 
 
-def customer_view(customer: Customer) -> CustomerView:
+def customer_view(customer: Customer, crm_link: str | None = None) -> CustomerView:
     return CustomerView(customer_id=customer.id, name=customer.name, type=customer.type,
                         industry=customer.industry, region=customer.region,
-                        stage=customer.stage)
+                        stage=customer.stage, aliases=tuple(customer.alias_names),
+                        crm_source=customer.crm_source, crm_id=customer.crm_id,
+                        crm_link=crm_link)
 
 
 def user_view(user: User) -> UserView:

@@ -332,7 +332,8 @@ class IndexedFields:
     type: str
     tag: list[str]
     product: str | None
-    customer: str | None
+    customer: list[str]
+    customertype: str | None
     industry: str | None
     region: str | None
     stage: str | None
@@ -359,10 +360,12 @@ def entry_fields(entry: IndexEntry) -> IndexedFields:
         content=analyze_all(entry.pages),
         category=keyword(entry.category), subtype=_optional(subtype_keyword, entry.subtype),
         type=file_kind(entry.media_type), tag=sorted({keyword(tag) for tag in entry.tags}),
-        product=_optional(keyword, entry.product), customer=_optional(keyword, entry.customer),
+        product=_optional(keyword, entry.product),
+        customer=_names(entry.customer, entry.customer_aliases),
+        customertype=_optional(keyword, entry.customer_type),
         industry=_optional(keyword, entry.customer_industry),
         region=_optional(keyword, entry.customer_region),
-        stage=_optional(keyword, entry.customer_stage), status=keyword(entry.status),
+        stage=_optional(subtype_keyword, entry.customer_stage), status=keyword(entry.status),
         year=sorted(set(entry.years)), owner=entry.owner_id, team=entry.team_id,
         acl=sorted(set(entry.acl)), uploaded_at=entry.uploaded_at, expires_on=entry.expires_on,
         display_title=entry.title, display_filename=entry.filename,
@@ -372,6 +375,11 @@ def entry_fields(entry: IndexEntry) -> IndexedFields:
 def subtype_keyword(value: str) -> str:
     """``Price list`` and ``price-list`` as the domain spells subtypes: ``price_list``."""
     return _SUBTYPE_SEPARATORS.sub("_", keyword(value))
+
+
+def _names(name: str | None, aliases: Sequence[str]) -> list[str]:
+    """The customer's name and other names as ``customer:`` filters match them."""
+    return sorted({keyword(value) for value in (name, *aliases) if value}) if name else []
 
 
 def _optional(normalizer: Callable[[str], str], value: str | None) -> str | None:

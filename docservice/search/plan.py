@@ -42,8 +42,8 @@ from docservice.search.query import (
 T = TypeVar("T")
 
 TEXT_BOOSTS = {"title": 4.0, "filename": 3.0, "tags": 3.0, "content": 1.0}
-KEYWORD_FIELDS = ("category", "subtype", "type", "tag", "product", "customer", "industry",
-                  "region", "stage", "status")
+KEYWORD_FIELDS = ("category", "subtype", "type", "tag", "product", "customer", "customertype",
+                  "industry", "region", "stage", "status")
 INT_FIELDS = ("year", "version", "owner", "team")
 SYNONYM_WEIGHT = 0.8
 CROSSLANG_WEIGHT = 0.5  # another language's word for a sales term (crosslang.py)

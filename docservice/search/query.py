@@ -221,7 +221,7 @@ def filter_value(name: str, value: str) -> str:
         return str(int(match[1]))
     if name == "type" and "/" in value:
         return file_kind(value.strip().lower())
-    if name == "subtype":
+    if name in ("subtype", "stage", "customertype"):
         return subtype_keyword(value)
     return keyword(value)
 

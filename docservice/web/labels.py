@@ -17,6 +17,7 @@ LABELS: dict[str, str] = {
     "tag": N_("tag"), "year": N_("year"), "customer": N_("customer"),
     "product": N_("product"), "status": N_("status"), "version": N_("version"),
     "industry": N_("industry"), "region": N_("region"), "stage": N_("buying stage"),
+    "customertype": N_("customer type"),
     # categories and subtypes (the category "customer" shares the facet name's label)
     "contract": N_("contract"), "campaign": N_("campaign"), "other": N_("other"),
     "manual": N_("manual"), "spec": N_("spec"), "price_list": N_("price list"),
@@ -34,10 +35,12 @@ LABELS: dict[str, str] = {
     "visibility_private": N_("private (owner only)"), "visibility_team": N_("team"),
     "visibility_org": N_("whole organisation"), "visibility_custom": N_("named people and teams"),
     "read": N_("read"), "write": N_("write"), "active": N_("active"), "archived": N_("archived"),
-    # customer types and buying stages
-    "prospect": N_("prospect"), "current": N_("current"), "churned": N_("churned"),
-    "contact": N_("contact"), "intent": N_("intent"), "negotiation": N_("negotiation"),
-    "purchased": N_("purchased"),
+    # customer types and buying stages (an installation's own stage codes show as they are)
+    "prospect": N_("prospect"), "current": N_("current customer"), "churned": N_("churned"),
+    "partner": N_("partner"), "first_contact": N_("first contact"),
+    "qualified": N_("qualified"), "proposal": N_("proposal"), "negotiation": N_("negotiation"),
+    "won": N_("won"), "lost": N_("lost"),
+    "zoho": N_("Zoho CRM"), "fxiaoke": N_("Fxiaoke (纷享销客)"), "csv": N_("CSV file"),
     # audit actions
     "action_upload": N_("upload"), "action_new_version": N_("new version"),
     "action_download": N_("download"), "action_view": N_("view"),

@@ -340,6 +340,10 @@ FILTERED = [
     ("industry:retail", dict(customer_industry="Retail")),
     ("region:emea", dict(customer_region="EMEA")),
     ("stage:negotiation", dict(customer_stage="negotiation")),
+    ('stage:"first contact"', dict(customer_stage="first_contact")),
+    ("customertype:partner", dict(customer_type="partner")),
+    ("customer:阿克米", dict(customer="Acme Corp", customer_aliases=["阿克米", "Acme Old"])),
+    ('customer:"acme old"', dict(customer="Acme Corp", customer_aliases=["阿克米", "Acme Old"])),
 ]
 
 
@@ -375,7 +379,7 @@ def test_facet_counts(search_index: SearchIndex) -> None:
         entry("Router deal", "router", category="contract", years=[2024],
               media_type="application/vnd.openxmlformats-officedocument"
                          ".wordprocessingml.document", customer_industry="Retail",
-              customer_stage="intent"),
+              customer_stage="qualified", customer_type="current"),
         entry("Router guide", "router", category="product", years=[2024], tags=["vip", "new"]),
         entry("Unrelated", "gateway", category="campaign")])
     facets = find(search_index, "router").facets
@@ -385,7 +389,8 @@ def test_facet_counts(search_index: SearchIndex) -> None:
     assert facets["tag"] == {"vip": 2, "new": 1}
     assert facets["product"] == {"ax-200": 1}
     assert (facets["industry"], facets["region"], facets["stage"]) == (
-        {"retail": 1}, {"emea": 1}, {"intent": 1})
+        {"retail": 1}, {"emea": 1}, {"qualified": 1})
+    assert facets["customertype"] == {"current": 1}
 
 
 def test_facets_count_what_the_last_stage_found(search_index: SearchIndex) -> None:

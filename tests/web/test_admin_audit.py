@@ -114,7 +114,7 @@ def test_accounts_teams_tokens_customers_and_text_reads_are_audited(
     admin.post(f"/admin/users/{bob_id}", {"role": "editor", "teams": ["sales"], "active": "1"})
     admin.post(f"/admin/users/{bob_id}", {"role": "editor", "teams": ["sales"]})
     customer = alice.api("POST", "/api/v1/customers", json={"name": "Audit Co"}).get_json()
-    alice.api("PATCH", f"/api/v1/customers/{customer['customer_id']}", json={"stage": "intent"})
+    alice.api("PATCH", f"/api/v1/customers/{customer['customer_id']}", json={"stage": "qualified"})
     doc = alice.upload("terms.txt", b"payment terms")
     web.settle(doc["version_id"])
     alice.get(f"/api/v1/versions/{doc['version_id']}/text")

@@ -127,13 +127,13 @@ def test_search_parameters_are_checked(alice: Browser) -> None:
 def test_customers_tokens_and_me(web: Web, alice: Browser) -> None:
     created = alice.api("POST", "/api/v1/customers", json={
         "name": "Acme", "type": "current", "industry": "Energy", "region": "APAC",
-        "stage": "intent"})
+        "stage": "qualified"})
     assert created.status_code == 201
     customer = created.get_json()
     assert alice.get(f"/api/v1/customers/{customer['customer_id']}").get_json() == customer
     changed = alice.api("PATCH", f"/api/v1/customers/{customer['customer_id']}",
-                        json={"stage": "purchased"}).get_json()
-    assert changed["stage"] == "purchased" and changed["industry"] == "Energy"
+                        json={"stage": "won"}).get_json()
+    assert changed["stage"] == "won" and changed["industry"] == "Energy"
     assert [c["name"] for c in alice.get("/api/v1/customers").get_json()] == ["Acme"]
     assert alice.api("POST", "/api/v1/customers", json={"name": "acme"}).status_code == 409
     token = alice.api("POST", "/api/v1/tokens", json={"name": "ci"})

@@ -1,6 +1,6 @@
 """This installation's physical indices behind the search alias: create, check, swap, drop.
 
-Layout: physical indices ``<prefix>-documents-v2-<timestamp>-<random>`` behind the alias
+Layout: physical indices ``<prefix>-documents-v3-<timestamp>-<random>`` behind the alias
 ``<prefix>-documents``, which searches read. A rebuild fills a new physical index through its
 own ``...-building`` alias, swaps the aliases in one ``_aliases`` call and then deletes the old
 index; meanwhile writes go to both, so what a worker writes during a rebuild is kept.
@@ -21,8 +21,9 @@ from docservice.search.elastic.client import Body, SearchClient
 
 log = logging.getLogger(__name__)
 
-MAPPING_VERSION = "v2"  # v2: token-pair twins of the text fields (plan.PAIRS)
-MAPPING_FILE = Path(__file__).resolve().parents[3] / "index_mappings" / "documents.v2.json"
+# v2: token-pair twins of the text fields (plan.PAIRS); v3: the customer type (customertype)
+MAPPING_VERSION = "v3"
+MAPPING_FILE = Path(__file__).resolve().parents[3] / "index_mappings" / "documents.v3.json"
 BUILDING = "-building"  # suffix of the alias of an index a rebuild is filling
 
 

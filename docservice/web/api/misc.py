@@ -27,13 +27,16 @@ def me() -> Any:
 
 
 @bp.get("/customers")
-@endpoint("All customers", ok={200: list[views.CustomerView]})
-def list_customers() -> Any:
-    return jsonify(plain(customers.list_customers(ctx(), current_principal())))
+@endpoint("The customers the caller may see, by name; filtered by type and buying stage",
+          query=m.CustomerListParams, ok={200: list[views.CustomerView]})
+def list_customers(query: m.CustomerListParams) -> Any:
+    return jsonify(plain(customers.list_customers(ctx(), current_principal(), type=query.type,
+                                                  stage=query.stage)))
 
 
 @bp.post("/customers")
-@endpoint("Create a customer", body=NewCustomer, ok={201: views.CustomerView}, errors=(409,))
+@endpoint("Create a customer", body=NewCustomer, ok={201: views.CustomerView},
+          errors=(409, 422))
 def create_customer(body: NewCustomer) -> Any:
     customer_id = customers.create_customer(ctx(), current_principal(), body)
     return jsonify(plain(customers.get_customer(ctx(), current_principal(), customer_id))), 201
@@ -46,7 +49,8 @@ def customer(customer_id: int) -> Any:
 
 
 @bp.patch("/customers/<id:customer_id>")
-@endpoint("Change a customer", body=CustomerFields, ok={200: views.CustomerView}, errors=(409,))
+@endpoint("Change a customer", body=CustomerFields, ok={200: views.CustomerView},
+          errors=(409, 422))
 def update_customer(customer_id: int, body: CustomerFields) -> Any:
     customers.update_customer(ctx(), current_principal(), customer_id, body)
     return jsonify(plain(customers.get_customer(ctx(), current_principal(), customer_id)))

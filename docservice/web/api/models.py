@@ -18,6 +18,8 @@ from docservice.inputs import (
     MAX_ID,
     NOT_BLANK,
     CategoryName,
+    CustomerStage,
+    CustomerType,
     Day,
     Given,
     Id,
@@ -71,6 +73,11 @@ class SearchParams(QueryArgs):
     limit: Limit = 10
     offset: Offset = 0
     sort: Literal["relevance", "date"] = "relevance"
+
+
+class CustomerListParams(QueryArgs):
+    type: Given[CustomerType] = None
+    stage: Given[CustomerStage] = None
 
 
 class CustomerSearchParams(SearchParams):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 
-from docservice.domain import CUSTOMER_STAGES, CUSTOMER_TYPES
+from docservice.domain import CUSTOMER_TYPES
 from docservice.errors import N_, Conflict, InvalidInput
 from docservice.inputs import CustomerFields, NewCustomer
 from docservice.services import customers
@@ -20,18 +21,27 @@ CLEARABLE = ("industry", "region")
 
 def _form(model: type[Model]) -> Model:
     """The customer form checked by the API's model: a blank name, type or stage is left
-    as it is; a blank industry or region clears it."""
+    as it is; a blank industry or region clears it; other names are one a line."""
     sent = {name: value.strip() for name, value in request.form.items()
             if name in model.model_fields}
-    data = {name: value or None for name, value in sent.items()
-            if value or name in CLEARABLE}
+    data: dict[str, Any] = {name: value or None for name, value in sent.items()
+                            if value or name in CLEARABLE}
+    if "aliases" in sent:
+        data["aliases"] = [line.strip() for line in sent["aliases"].splitlines() if line.strip()]
     return validated(model, data)
+
+
+def _choices() -> dict[str, Any]:
+    return {"types": CUSTOMER_TYPES, "stages": ctx().settings.customer_stages}
 
 
 @bp.get("/customers")
 def customer_list() -> Any:
-    return render_template("customers.html", customers=customers.list_customers(ctx(), principal()),
-                           types=CUSTOMER_TYPES, stages=CUSTOMER_STAGES)
+    wanted_type = request.args.get("type") or None
+    wanted_stage = request.args.get("stage") or None
+    found = customers.list_customers(ctx(), principal(), type=wanted_type, stage=wanted_stage)
+    return render_template("customers.html", customers=found, type=wanted_type,
+                           stage=wanted_stage, **_choices())
 
 
 @bp.post("/customers")
@@ -52,9 +62,11 @@ def customer(customer_id: int) -> Any:
     page = page_number()
     raw = customers.customer_query(ctx(), principal(), customer_id, query)
     result, error, status = run_search(raw, page, sort=sort, all_versions=False)
+    material = customers.customer_material(ctx(), principal(), customer_id)
     return render_template("customer.html", customer=found, q=query, sort=sort, page=page,
                            result=result, error=error, page_size=PAGE_SIZE,
-                           types=CUSTOMER_TYPES, stages=CUSTOMER_STAGES), status
+                           material=material, today=date.today().isoformat(),
+                           **_choices()), status
 
 
 @bp.post("/customers/<id:customer_id>")
