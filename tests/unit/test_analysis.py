@@ -109,7 +109,7 @@ def make_entry(**overrides: object) -> IndexEntry:
         customer_industry="Retail", customer_region="EMEA", customer_stage="negotiation",
         media_type="application/pdf", years=[2024, 2024, 2023],
         uploaded_at=datetime(2024, 3, 1, 12, 0), owner_id=5, team_id=2, status="Active",
-        acl=["team:2", "user:5"])
+        acl=["team:2", "user:5"], customer_type="Partner", customer_aliases=["艾克米", "Acme"])
     values.update(overrides)
     return IndexEntry(**values)  # type: ignore[arg-type]
 
@@ -121,7 +121,9 @@ def test_entry_fields_are_what_every_engine_indexes() -> None:
     assert fields.content == "page one page two"
     assert (fields.category, fields.subtype, fields.type) == ("product", "price_list", "pdf")
     assert fields.tag == ["q1 push", "vip"]
-    assert (fields.product, fields.customer, fields.status) == ("ax-200", "acme corp", "active")
+    assert (fields.product, fields.status) == ("ax-200", "active")
+    assert fields.customer == ["acme", "acme corp", "艾克米"]  # the name and its other names
+    assert fields.customertype == "partner"
     assert (fields.industry, fields.region, fields.stage) == ("retail", "emea", "negotiation")
     assert fields.year == [2023, 2024]
     assert fields.acl == ["team:2", "user:5"]
