@@ -35,7 +35,7 @@ CUSTOMERS = (
                                                              "Asia Pacific"),
 )
 CUSTOMER_TYPES = ("prospect", "current", "churned")
-CUSTOMER_STAGES = ("contact", "intent", "negotiation", "purchased")
+CUSTOMER_STAGES = ("first_contact", "qualified", "negotiation", "won")
 YEARS = tuple(range(2019, 2026))
 TEAMS = ("East sales", "West sales", "Key accounts", "Marketing", "Product", "Service",
          "China sales", "Partners")

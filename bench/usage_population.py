@@ -31,8 +31,8 @@ from docservice.services.context import Context
 TEAMS = ("EMEA", "APAC", "Americas", "Marketing", "Product", "Service")
 INDUSTRIES = ("Rail", "Energy", "Retail", "Banking", "Health", "Logistics")
 REGIONS = ("EMEA", "APAC", "Americas")
-STAGES = ("contact", "intent", "negotiation", "purchased")
-OTHER_STAGES = ("contact", "intent", "purchased")  # only the named customers negotiate
+STAGES = ("first_contact", "qualified", "negotiation", "won")
+OTHER_STAGES = ("first_contact", "qualified", "won")  # only the named customers negotiate
 TYPES = ("prospect", "current", "churned")
 CATEGORIES = (("product", "price_list"), ("product", "spec"), ("product", "manual"),
               ("contract", "draft"), ("contract", "signed"), ("campaign", "plan"),

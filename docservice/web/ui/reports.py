@@ -110,7 +110,8 @@ def report(name: str) -> Any:
     found = reports.report(ctx(), principal(), name, wanted)
     return render_template("reports.html", report=found, names=REPORT_NAMES, titles=TITLES,
                            intros=INTROS, charts=chart_svg(found), name_of=name_of,
-                           filters=wanted, teams=users.list_teams(ctx()))
+                           filters=wanted, teams=users.list_teams(ctx()),
+                           stages=ctx().settings.customer_stages)
 
 
 @bp.get("/reports/<name>/<table>.<any(csv, xlsx):fmt>")
