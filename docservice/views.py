@@ -125,6 +125,34 @@ class CustomerView:
 
 
 @dataclass(frozen=True)
+class ImportedRow:
+    """One row of a CRM export and what importing it does: create, update, unchanged or
+    refused (``reason`` says why)."""
+
+    line: int
+    action: str
+    name: str
+    crm_id: str
+    reason: str
+    changes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CustomerImport:
+    """A CRM import, tried (``dry_run``) or made. Nothing is imported while any row is
+    refused (``applied`` false)."""
+
+    source: str
+    dry_run: bool
+    applied: bool
+    created: int
+    updated: int
+    unchanged: int
+    refused: int
+    rows: tuple[ImportedRow, ...]
+
+
+@dataclass(frozen=True)
 class MaterialItem:
     """A document on a customer's page."""
 

@@ -8,7 +8,7 @@ from flask import jsonify
 
 from docservice import views
 from docservice.inputs import CustomerFields, NewCustomer
-from docservice.services import auditlog, customers
+from docservice.services import auditlog, crm_import, customers
 from docservice.services import search as search_service
 from docservice.views import SearchPage
 from docservice.web.api import models as m
@@ -61,6 +61,24 @@ def update_customer(customer_id: int, body: CustomerFields) -> Any:
           ok={200: SearchPage})
 def customer_documents(customer_id: int, query: m.CustomerSearchParams) -> Any:
     raw = customers.customer_query(ctx(), current_principal(), customer_id, query.q)
+    return jsonify(plain(search_service.search(
+        ctx(), current_principal(), raw, all_versions=query.all_versions, limit=query.limit,
+        offset=query.offset, sort=query.sort)))
+
+
+@bp.get("/customers/by-crm/<source>/<path:crm_id>")
+@endpoint("The customer imported from a CRM record (source: zoho, fxiaoke or csv)",
+          ok={200: views.CustomerView})
+def customer_by_crm(source: str, crm_id: str) -> Any:
+    return jsonify(plain(crm_import.customer_by_crm(ctx(), current_principal(), source, crm_id)))
+
+
+@bp.get("/customers/by-crm/<source>/<path:crm_id>/documents")
+@endpoint("The documents of the customer imported from a CRM record, with facets",
+          query=m.CustomerSearchParams, ok={200: SearchPage})
+def customer_by_crm_documents(source: str, crm_id: str, query: m.CustomerSearchParams) -> Any:
+    found = crm_import.customer_by_crm(ctx(), current_principal(), source, crm_id)
+    raw = customers.customer_query(ctx(), current_principal(), found.customer_id, query.q)
     return jsonify(plain(search_service.search(
         ctx(), current_principal(), raw, all_versions=query.all_versions, limit=query.limit,
         offset=query.offset, sort=query.sort)))
