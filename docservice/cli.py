@@ -9,6 +9,7 @@ import logging
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -33,6 +34,7 @@ from docservice.services import (
     reports,
     scheduler,
     tokens,
+    trash,
 )
 from docservice.services import search as search_service
 from docservice.services.context import Context
@@ -210,18 +212,28 @@ def _files(paths: tuple[Path, ...]) -> Iterator[Path]:
 @click.option("--product")
 @click.option("--customer")
 @click.option("--visibility", type=click.Choice(["private", "team", "org"]), default="team")
+@click.option("--review-by", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="review date (default: the category's, DOCSERVICE_REVIEW_DAYS)")
+@click.option("--starts-on", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="a contract's start")
+@click.option("--expires-on", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="a contract's expiry")
 @as_option
 @json_option
 @pass_state
 @handled
 def import_(state: State, paths: tuple[Path, ...], category: str | None, subtype: str | None,
             tags: tuple[str, ...], product: str | None, customer: str | None,
-            visibility: str, as_email: str | None, as_json: bool) -> None:
+            visibility: str, review_by: datetime | None, starts_on: datetime | None,
+            expires_on: datetime | None, as_email: str | None, as_json: bool) -> None:
     """Import files and folders (recursively) and wait until each is indexed or failed."""
     ctx = state.ctx
     principal = accounts.principal_for(ctx, as_email)
     meta = documents.DocumentMeta(category=category, subtype=subtype, tags=tags,
-                                  product=product, customer=customer, visibility=visibility)
+                                  product=product, customer=customer, visibility=visibility,
+                                  review_by=review_by.date() if review_by else None,
+                                  starts_on=starts_on.date() if starts_on else None,
+                                  expires_on=expires_on.date() if expires_on else None)
     start_workers(ctx)
     outcomes: list[tuple[Path, documents.UploadOutcome]] = []
     rejected: list[dict[str, str]] = []
@@ -383,20 +395,28 @@ def add_version(state: State, document_id: int, file: Path, note: str | None,
 
 @main.command()
 @click.argument("document_id", type=int)
-@click.option("--yes", is_flag=True, help="do not ask for confirmation")
+@click.option("--yes", is_flag=True, help="do not ask for confirmation (--purge)")
+@click.option("--purge", is_flag=True, help="delete for good at once (admins)")
 @as_option
 @json_option
 @pass_state
 @handled
-def delete(state: State, document_id: int, yes: bool, as_email: str | None,
+def delete(state: State, document_id: int, yes: bool, purge: bool, as_email: str | None,
            as_json: bool) -> None:
-    """Delete a document for good: its versions, text, index entries and share links."""
+    """Move a document to the trash (restore it with `docservice restore-document`); with --purge
+    (admins) delete it for good: its versions, text, index entries and share links."""
     ctx = state.ctx
     principal = accounts.principal_for(ctx, as_email)
+    if not purge:
+        moved = trash.trash_document(ctx, principal, document_id)
+        emit({"document_id": document_id, "title": moved.title, "trashed": True,
+              "purge_after": moved.purge_after}, as_json,
+             f"moved {moved.title!r} to the trash; restorable until {moved.purge_after}")
+        return
     if not yes:
-        title = documents.get_document(ctx, principal, document_id).title
+        title = trash.title_of(ctx, principal, document_id)
         click.confirm(f"delete {title!r} and every version of it for good?", abort=True)
-    deleted = deletion.delete_document(ctx, principal, document_id)
+    deleted = deletion.purge_document(ctx, principal, document_id)
     emit({"document_id": deleted.document_id, "title": deleted.title,
           "versions": deleted.versions, "deleted": True}, as_json,
          f"deleted {deleted.title!r} ({deleted.versions} version(s))")
@@ -653,7 +673,7 @@ def create_token(state: State, email: str, name: str, days: int, as_json: bool) 
 
 
 # Commands kept in modules of their own register themselves on ``main``.
-from docservice import cli_customers  # noqa: E402, F401
+from docservice import cli_customers, cli_lifecycle  # noqa: E402, F401
 
 if __name__ == "__main__":
     main()

@@ -29,6 +29,8 @@ QUEUE_BACKENDS = {"inline", "rq"}
 
 
 @dataclass(frozen=True)
+
+
 class Settings:
     data_dir: Path = Path("var")
     database_url: str = ""
@@ -89,6 +91,11 @@ class Settings:
     crm_link_zoho: str = "https://crm.zoho.com/crm/tab/Accounts/{id}"
     crm_link_fxiaoke: str = "https://www.fxiaoke.com/XV/UI/Home#crm/list/=/AccountObj/{id}"
     crm_link_csv: str = ""
+    # Days until a document is due for review, per "category/subtype" or "category" ("*":
+    # any other); contracts are due at their expiry instead.
+    review_days: tuple[tuple[str, int], ...] = (
+        ("product/price_list", 180), ("product/spec", 365), ("campaign", 365), ("*", 365))
+    trash_days: int = 30  # a deleted document stays restorable this long, then is purged
 
     @property
     def blob_dir(self) -> Path:
@@ -157,6 +164,15 @@ def _parse_link(raw: str) -> str:
     if "{id}" not in raw or not raw.startswith(("https://", "http://")):
         raise ValueError("expected an http(s) URL holding {id}")
     return raw
+def _review_days(raw: str) -> tuple[tuple[str, int], ...]:
+    """``product/price_list=180, campaign=365, *=365``."""
+    pairs = []
+    for item in raw.split(","):
+        key, sep, days = item.partition("=")
+        if not sep or not key.strip():
+            raise ValueError("expected category/subtype=days, e.g. product/price_list=180")
+        pairs.append((key.strip().lower(), _parse_positive_int(days.strip())))
+    return tuple(pairs)
 
 
 def _choice(choices: Mapping[str, str] | set[str]) -> Callable[[str], str]:
@@ -217,6 +233,8 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "crm_link_zoho": _parse_link,
     "crm_link_fxiaoke": _parse_link,
     "crm_link_csv": _parse_link,
+    "review_days": _review_days,
+    "trash_days": _parse_positive_int,
 }
 
 

@@ -43,7 +43,7 @@ class Category(StrEnum):
 
 SUBTYPES: dict[Category, tuple[str, ...]] = {
     Category.PRODUCT: ("manual", "spec", "price_list"),
-    Category.CONTRACT: ("draft", "pending_signature", "signed", "expired"),
+    Category.CONTRACT: ("draft", "pending_signature", "signed", "expired", "terminated"),
     Category.CAMPAIGN: ("research_report", "plan", "summary"),
     Category.CUSTOMER: (),
     Category.OTHER: (),
@@ -53,6 +53,45 @@ CUSTOMER_TYPES = ("prospect", "current", "churned", "partner")
 # The default buying stages, the usual sales pipeline in order; an installation lists its own
 # in DOCSERVICE_CUSTOMER_STAGES (config.py).
 CUSTOMER_STAGES = ("first_contact", "qualified", "proposal", "negotiation", "won", "lost")
+CONTRACT_STATUSES = ("draft", "pending_signature", "signed", "expired", "terminated")
+ACTIVE = "active"  # the status of every document that is not a contract
+# Index-only status values, kept current by the daily freshness job (services/review.py):
+OVERDUE = "overdue"  # due for review before today
+EXPIRING_WITHIN = (30, 60, 90)  # "expiring_30": expires today or within 30 days
+CURRENT = "current"  # the filter ``status:current``: none of STALE_STATUSES
+STALE_STATUSES = (OVERDUE, "expired", "terminated")
+
+
+def freshness(status: str, due: date | None, expires_on: date | None, today: date
+              ) -> tuple[str, ...]:
+    """Status values a document holds in the index beside its own ``status``, as of
+    ``today``: expired, else overdue for review (``due`` passed), and expiring within
+    30/60/90 days. A document holds at most one of STALE_STATUSES with its status."""
+    if status in ("expired", "terminated"):
+        return ()
+    days = None if expires_on is None else (expires_on - today).days
+    if days is not None and days < 0:
+        return ("expired",)
+    found = [OVERDUE] if due is not None and due < today else []
+    found.extend(f"expiring_{window}" for window in EXPIRING_WITHIN
+                 if days is not None and days <= window)
+    return tuple(found)
+
+
+def settled_status(category: str | None, status: str) -> str:
+    """A status fitting the category: a contract's is one of CONTRACT_STATUSES (``active``
+    becomes draft), another document's none of the contract-only ones (they become
+    ``active``)."""
+    if category == Category.CONTRACT.value:
+        return "draft" if status == ACTIVE else status
+    return ACTIVE if status in CONTRACT_STATUSES and status != "draft" else status
+
+
+def is_overdue(review_by: date | None, expires_on: date | None, status: str, today: date
+               ) -> bool:
+    """Whether a document shows as overdue: its review date passed, or it expired."""
+    return status == "expired" or bool(
+        {OVERDUE, "expired"} & set(freshness(status, review_by, expires_on, today)))
 
 
 @dataclass(frozen=True)
@@ -84,6 +123,8 @@ class Principal:
 
 
 OPERATOR = Principal(user_id=None, email="operator@localhost", role=Role.ADMIN)
+SCHEDULER = Principal(user_id=None, email="scheduler", role=Role.ADMIN)
+"""Who the daily jobs act as (the audit log names them so)."""
 
 
 def acl_tokens_of(owner_id: int | None, team_id: int | None, visibility: str,
@@ -119,6 +160,7 @@ class DocumentMeta:
     expires_on: date | None = None
     review_by: date | None = None
     acl: Sequence[tuple[str, str]] = field(default_factory=tuple)
+    starts_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -169,12 +211,13 @@ class IndexEntry:
     language: str | None = None
     customer_type: str | None = None
     customer_aliases: Sequence[str] = ()  # other names of the customer; ``customer:`` finds them
+    freshness: Sequence[str] = ()  # see :func:`freshness`
 
 
 FILTER_FIELDS = ("category", "subtype", "type", "tag", "year", "customer", "product", "status",
                  "version", "industry", "region", "stage", "customertype")
 FACET_FIELDS = ("category", "type", "year", "product", "tag", "customertype", "industry",
-                "region", "stage")
+                "region", "stage", "status")
 
 
 @dataclass(frozen=True)

@@ -139,6 +139,7 @@ class MetadataChanges(BaseModel):
     customer: Annotated[Text | None, Clearable] = None
     status: Given[Annotated[str, StringConstraints(max_length=32)]] = None
     expires_on: ClearableDate = None
+    starts_on: ClearableDate = None
     review_by: ClearableDate = None
     visibility: Given[VisibilityName] = None
     team_id: Id | None = None

@@ -13,6 +13,8 @@ from docservice.domain import Principal
 
 
 @dataclass(frozen=True)
+
+
 class DocumentView:
     document_id: int
     title: str
@@ -30,9 +32,14 @@ class DocumentView:
     latest_version_id: int | None
     versions: int
     created_at: str
+    review_by: str | None
+    starts_on: str | None  # a contract's start
+    overdue: bool  # due for review before today, or expired
 
 
 @dataclass(frozen=True)
+
+
 class VersionView:
     document_id: int
     version_id: int
@@ -54,6 +61,8 @@ class VersionView:
 
 
 @dataclass(frozen=True)
+
+
 class GrantView:
     """A custom grant as people read it: an e-mail or a team name, and read or write."""
 
@@ -63,6 +72,8 @@ class GrantView:
 
 
 @dataclass(frozen=True)
+
+
 class DocumentDetails(DocumentView):
     """The document page: the document, its versions newest first, its grants and what the
     caller may do with it."""
@@ -70,13 +81,16 @@ class DocumentDetails(DocumentView):
     versions_list: tuple[VersionView, ...]
     grants: tuple[GrantView, ...]
     team_id: int | None
-    review_by: str | None
     can_write: bool
     can_manage: bool
     customer_id: int | None
+    expiry_hint: str | None  # a contract's expiry as its text states it, when it differs
+    expiry_hint_phrase: str | None  # the words that state it
 
 
 @dataclass(frozen=True)
+
+
 class VersionState:
     """Where a version is in ingestion, for the upload page's live states."""
 
@@ -93,6 +107,8 @@ class VersionState:
 
 
 @dataclass(frozen=True)
+
+
 class FailedVersion:
     """A version whose text could not be read, and why."""
 
@@ -103,6 +119,8 @@ class FailedVersion:
 
 
 @dataclass(frozen=True)
+
+
 class VersionInProgress:
     version_id: int
     file: str
@@ -111,6 +129,8 @@ class VersionInProgress:
 
 
 @dataclass(frozen=True)
+
+
 class CustomerView:
     customer_id: int
     name: str
@@ -182,6 +202,8 @@ class CustomerMaterial:
 
 
 @dataclass(frozen=True)
+
+
 class UserView:
     user_id: int
     email: str
@@ -192,6 +214,8 @@ class UserView:
 
 
 @dataclass(frozen=True)
+
+
 class TeamView:
     team_id: int
     name: str
@@ -199,6 +223,8 @@ class TeamView:
 
 
 @dataclass(frozen=True)
+
+
 class Account(UserView):
     """The signed-in user's own account: who they act as and the stamp of their password."""
 
@@ -208,6 +234,8 @@ class Account(UserView):
 
 
 @dataclass(frozen=True)
+
+
 class TokenView:
     token_id: int
     name: str
@@ -218,6 +246,8 @@ class TokenView:
 
 
 @dataclass(frozen=True)
+
+
 class ShareView:
     share_id: int
     document_id: int
@@ -231,6 +261,8 @@ class ShareView:
 
 
 @dataclass(frozen=True)
+
+
 class EventView:
     event_id: int
     at: str
@@ -245,6 +277,8 @@ Span = tuple[int, int]  # [start, end) character offsets in a text
 
 
 @dataclass(frozen=True)
+
+
 class FoundHit:
     """A search hit as every caller shows it: what the index found, the version's facts from
     the database, the best snippet (HTML, matches in ``<mark>``) and where the title matches
@@ -266,10 +300,13 @@ class FoundHit:
     customer_id: int | None
     subtype: str | None
     product: str | None
+    overdue: bool = False  # due for review before today, or expired
     title_highlights: tuple[Span, ...] = ()
 
 
 @dataclass(frozen=True)
+
+
 class SearchPage:
     """One page of a search as the search page, the API and the CLI show it."""
 
@@ -283,6 +320,8 @@ class SearchPage:
 
 
 @dataclass(frozen=True)
+
+
 class ScheduledTaskView:
     """A periodic task and its last run, as the admin page and ``schedule list`` show it."""
 
@@ -298,6 +337,8 @@ class ScheduledTaskView:
 
 
 @dataclass(frozen=True)
+
+
 class SavedSearchView:
     saved_search_id: int
     name: str
@@ -307,6 +348,8 @@ class SavedSearchView:
 
 
 @dataclass(frozen=True)
+
+
 class FollowView:
     """One thing a person follows: ``kind`` and its ``target_id`` (a document, customer or
     saved search) or product name, and how it reads (a title, a name, a query)."""
@@ -319,6 +362,8 @@ class FollowView:
 
 
 @dataclass(frozen=True)
+
+
 class NotificationView:
     """What a person is told: ``kind`` is new_version, new_document, review_due or expiring;
     ``via_kind``/``via`` name what they follow that matched (customer, product, search,
@@ -337,6 +382,8 @@ class NotificationView:
 
 
 @dataclass(frozen=True)
+
+
 class Inbox:
     notifications: list[NotificationView]
     unread: int
@@ -344,6 +391,8 @@ class Inbox:
 
 
 @dataclass(frozen=True)
+
+
 class WebhookView:
     webhook_id: int
     team_id: int
@@ -357,6 +406,8 @@ class WebhookView:
 
 
 @dataclass(frozen=True)
+
+
 class NewWebhookSecret:
     """A generic webhook just made: its signing secret, shown this once."""
 
@@ -365,6 +416,8 @@ class NewWebhookSecret:
 
 
 @dataclass(frozen=True)
+
+
 class DeliveryView:
     delivery_id: int
     webhook_id: int
@@ -440,3 +493,58 @@ class Report:
     until: str
     charts: tuple[Chart, ...]
     tables: tuple[ReportTable, ...]
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """A document on the Needs-review list: due for review (``reason`` review) or at its
+    expiry (``reason`` expires) on ``due``, ``days_left`` from today (negative: overdue)."""
+
+    document_id: int
+    title: str
+    category: str
+    subtype: str | None
+    status: str
+    owner: str | None
+    team: str | None
+    review_by: str | None
+    expires_on: str | None
+    due: str
+    reason: str
+    days_left: int
+    overdue: bool
+
+
+@dataclass(frozen=True)
+
+
+class TrashItem:
+    """A document in the trash: restorable until ``purge_after``, then purged."""
+
+    document_id: int
+    title: str
+    category: str
+    owner: str | None
+    versions: int
+    deleted_at: str
+    deleted_by: str | None
+    purge_after: str
+
+
+@dataclass(frozen=True)
+
+
+class ContractView:
+    """A contract with its lifecycle: status, start, expiry (``days_left`` from today, None
+    without an expiry) and customer."""
+
+    document_id: int
+    title: str
+    status: str
+    customer: str | None
+    customer_id: int | None
+    owner: str | None
+    team: str | None
+    starts_on: str | None
+    expires_on: str | None
+    days_left: int | None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select, true
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from docservice.db.models import AclEntry, Document, Team, Version
@@ -21,9 +21,25 @@ from docservice.errors import (
 
 def readable(principal: Principal) -> ColumnElement[bool]:
     """The documents ``principal`` may read, as a condition on ``Document``: the owner, the
-    whole organisation, the document's team, or a named grant; admins read everything.
+    whole organisation, the document's team, or a named grant; admins read everything. A
+    document in the trash is read by nobody (see ``in_trash_of``).
 
     The same rule as the index tokens (``document_acl_tokens``) the search trims with."""
+    return and_(Document.deleted_at.is_(None), _may_read(principal))
+
+
+def in_trash_of(principal: Principal) -> ColumnElement[bool]:
+    """The documents in the trash that ``principal`` may open and restore: their own, and
+    every one for admins."""
+    trashed = Document.deleted_at.is_not(None)
+    if principal.is_admin:
+        return trashed
+    if principal.user_id is None:
+        return false()
+    return and_(trashed, Document.owner_id == principal.user_id)
+
+
+def _may_read(principal: Principal) -> ColumnElement[bool]:
     held = principal.acl_tokens()
     if held is None:
         return true()

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from docservice.db.access import document_acl_tokens
-from docservice.db.models import Customer, Document, Page, Version
-from docservice.domain import IndexEntry, IngestState
+from docservice.db.models import Customer, Document, Page, Version, utcnow
+from docservice.domain import IndexEntry, IngestState, freshness
 from docservice.ingest.years import YEAR_CHARS, YEAR_PAGES, years_in
 
 
@@ -60,6 +60,8 @@ def entry_for(session: Session, document: Document, version: Version) -> IndexEn
         acl=document_acl_tokens(document),
         expires_on=document.expires_on,
         language=version.language,
+        freshness=freshness(document.status, document.review_by or document.expires_on,
+                            document.expires_on, utcnow().date()),
     )
 
 
@@ -72,13 +74,16 @@ def _searchable(document: Document, finishing: Collection[int]) -> Iterator[Vers
 def document_entries(session: Session, document: Document,
                      finishing: Collection[int] = ()) -> list[IndexEntry]:
     """Entries for every version that finished ingestion (or is finishing now: its id is in
-    ``finishing``), with the latest flag current."""
+    ``finishing``), with the latest flag current; none for a document in the trash."""
+    if document.deleted_at is not None:
+        return []
     return [entry_for(session, document, version)
             for version in _searchable(document, finishing)]
 
 
 def all_entries(session: Session, batch: int = 200) -> Iterator[Sequence[IndexEntry]]:
-    ids = list(session.scalars(select(Document.id).order_by(Document.id)))
+    ids = list(session.scalars(select(Document.id).where(Document.deleted_at.is_(None))
+                               .order_by(Document.id)))
     for start in range(0, len(ids), batch):
         documents = session.scalars(
             select(Document).where(Document.id.in_(ids[start:start + batch]))

@@ -117,8 +117,12 @@ class Document(Base):
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
     visibility: Mapped[str] = mapped_column(String(16), default="team")
     status: Mapped[str] = mapped_column(String(32), default="active")
-    review_by: Mapped[date | None] = mapped_column(Date)
-    expires_on: Mapped[date | None] = mapped_column(Date)
+    review_by: Mapped[date | None] = mapped_column(Date, index=True)
+    starts_on: Mapped[date | None] = mapped_column(Date)  # a contract's start
+    expires_on: Mapped[date | None] = mapped_column(Date, index=True)
+    # In the trash since then (every read path leaves it out); purged after trash_days.
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    deleted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # No foreign key: versions point at their document, and a cycle would complicate deletes.
     latest_version_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -126,7 +130,8 @@ class Document(Base):
                                                  onupdate=utcnow)
 
     customer: Mapped[Customer | None] = relationship()
-    owner: Mapped[User | None] = relationship()
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+    deleter: Mapped[User | None] = relationship(foreign_keys=[deleted_by])
     team: Mapped[Team | None] = relationship()
     tags: Mapped[list[DocumentTag]] = relationship(cascade="all, delete-orphan",
                                                    order_by="DocumentTag.tag")

@@ -5,7 +5,7 @@ work; reading a document goes through ``docservice.db.access``."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import overload
 
 from sqlalchemy import func, or_, select
@@ -25,7 +25,7 @@ from docservice.db.models import (
     Version,
     utcnow,
 )
-from docservice.domain import Category, DocumentMeta, Principal, Role, file_kind
+from docservice.domain import Category, DocumentMeta, Principal, Role, file_kind, is_overdue
 from docservice.errors import N_, Conflict, UserNotFound
 from docservice.views import (
     CustomerView,
@@ -126,6 +126,7 @@ def apply_meta(session: Session, document: Document, meta: DocumentMeta) -> None
     document.visibility = meta.visibility
     document.status = meta.status
     document.expires_on = meta.expires_on
+    document.starts_on = meta.starts_on
     document.review_by = meta.review_by
     tags = sorted({tag.strip().lower() for tag in meta.tags if tag.strip()})
     document.tags = [DocumentTag(tag=tag) for tag in tags]
@@ -181,9 +182,16 @@ def document_view(document: Document) -> DocumentView:
         owner=document.owner.email if document.owner else None,
         team=document.team.name if document.team else None,
         visibility=document.visibility, status=document.status,
-        expires_on=document.expires_on.isoformat() if document.expires_on else None,
+        expires_on=_day(document.expires_on),
         latest_version_id=document.latest_version_id, versions=len(document.versions),
-        created_at=document.created_at.isoformat())
+        created_at=document.created_at.isoformat(), review_by=_day(document.review_by),
+        starts_on=_day(document.starts_on),
+        overdue=is_overdue(document.review_by, document.expires_on, document.status,
+                           utcnow().date()))
+
+
+def _day(found: date | None) -> str | None:
+    return found.isoformat() if found else None
 
 
 def version_view(version: Version) -> VersionView:

@@ -41,7 +41,7 @@ class UnitOfWork:
         """Run ``action`` once the transaction has committed (never if it rolls back)."""
         self._after_commit.append(action)
 
-    def owe(self, kind: str, *, run_now: bool = False, **payload: int) -> None:
+    def owe(self, kind: str, *, run_now: bool = False, **payload: int | list[int]) -> None:
         """Owe the side effect ``kind`` (see services/outbox.py): an outbox row written in
         this transaction, handed to the outbox once it commits, to queue or (``run_now``)
         to run at once in this thread."""

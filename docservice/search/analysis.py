@@ -337,7 +337,7 @@ class IndexedFields:
     industry: str | None
     region: str | None
     stage: str | None
-    status: str
+    status: list[str]
     year: list[int]
     owner: int | None
     team: int | None
@@ -365,7 +365,8 @@ def entry_fields(entry: IndexEntry) -> IndexedFields:
         customertype=_optional(keyword, entry.customer_type),
         industry=_optional(keyword, entry.customer_industry),
         region=_optional(keyword, entry.customer_region),
-        stage=_optional(subtype_keyword, entry.customer_stage), status=keyword(entry.status),
+        stage=_optional(subtype_keyword, entry.customer_stage),
+        status=sorted({keyword(entry.status), *entry.freshness}),
         year=sorted(set(entry.years)), owner=entry.owner_id, team=entry.team_id,
         acl=sorted(set(entry.acl)), uploaded_at=entry.uploaded_at, expires_on=entry.expires_on,
         display_title=entry.title, display_filename=entry.filename,

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
-from docservice.domain import SearchHit, SearchQuery
+from docservice.domain import CURRENT, STALE_STATUSES, SearchHit, SearchQuery
 from docservice.search.query import (
     Clause,
     TokenRun,
@@ -132,11 +132,20 @@ class QueryPlan:
                 for number, run in enumerate(clause.alternatives)]
 
     def filter_values(self) -> dict[str, list[Any]]:
-        """Wanted values per filtered field (ints for the integer fields)."""
+        """Wanted values per filtered field (ints for the integer fields); ``status:current``
+        is no value but the absence of the stale ones (``unwanted_values``)."""
         values: dict[str, list[Any]] = {}
         for name, value in self.query.filters:
-            values.setdefault(name, []).append(int(value) if name in INT_FIELDS else value)
+            if (name, value) != ("status", CURRENT):
+                values.setdefault(name, []).append(int(value) if name in INT_FIELDS else value)
         return values
+
+    def unwanted_values(self) -> dict[str, list[str]]:
+        """Values no hit may hold, per field: ``status:current`` leaves out the overdue, the
+        expired and the terminated."""
+        if ("status", CURRENT) in self.query.filters:
+            return {"status": list(STALE_STATUSES)}
+        return {}
 
 
 def _weight(clause: Clause, number: int) -> float:

@@ -23,7 +23,8 @@ ACTIONS = ("upload", "new_version", "download", "view", "metadata", "permissions
            "customer_update", "text", "retry", "save_search", "delete_saved_search", "follow",
            "unfollow", "notification_read", "notifications_read", "email_preference",
            "webhook_create", "webhook_delete", "export", "restore", "query_history_export",
-           "query_history_delete", "team_lead", "team_lead_end")
+           "query_history_delete", "team_lead", "team_lead_end", "still_current", "trash",
+           "trash_restore", "purge", "restore_version", "contract_expired")
 MAX_LIMIT = 500
 
 

@@ -23,7 +23,17 @@ from docservice.db.models import Document, Version, utcnow
 from docservice.db.repositories import apply_meta, document_view, record_event, version_view
 from docservice.db.uow import UnitOfWork
 from docservice.db.usage import add_event as add_usage
-from docservice.domain import SUBTYPES, BlobInfo, Category, IngestState, Principal, Visibility
+from docservice.domain import (
+    ACTIVE,
+    CONTRACT_STATUSES,
+    SUBTYPES,
+    BlobInfo,
+    Category,
+    IngestState,
+    Principal,
+    Visibility,
+    settled_status,
+)
 from docservice.domain import DocumentMeta as DocumentMeta
 from docservice.errors import (
     N_,
@@ -39,6 +49,7 @@ from docservice.services.classify import chosen_or_suggested
 from docservice.services.context import Context
 from docservice.services.notifications import NOTIFY_VERSION
 from docservice.services.permissions import require_uploader
+from docservice.services.review import default_review_by, moved_forward
 from docservice.views import DocumentView, VersionView
 
 log = logging.getLogger(__name__)
@@ -65,11 +76,26 @@ def validated_meta(meta: DocumentMeta) -> DocumentMeta:
                                "use one of %(allowed)s"),
                             subtype=meta.subtype, category=category.value,
                             allowed=", ".join(SUBTYPES[category]))
+    if category is Category.CONTRACT and meta.status not in CONTRACT_STATUSES:
+        raise Unprocessable(N_("a contract's status is one of %(allowed)s"),
+                            allowed=", ".join(CONTRACT_STATUSES))
     try:
         Visibility(meta.visibility)
     except ValueError as exc:
         raise InvalidInput(N_("visibility must be private, team, org or custom")) from exc
     return meta
+
+
+def lifecycle_defaults(ctx: Context, meta: DocumentMeta) -> DocumentMeta:
+    """A new document's review date (the category's default unless given) and, for a
+    contract, its status from the subtype (draft unless the subtype names one)."""
+    if meta.review_by is None:
+        meta = replace(meta, review_by=default_review_by(ctx.settings, meta.category,
+                                                         meta.subtype))
+    if meta.category == Category.CONTRACT.value and meta.status == ACTIVE:
+        meta = replace(meta, status=meta.subtype if meta.subtype in CONTRACT_STATUSES
+                       else "draft")
+    return replace(meta, status=settled_status(meta.category, meta.status))
 
 
 def _readable_duplicate(session: Session, principal: Principal, key: str) -> Version | None:
@@ -135,7 +161,8 @@ def upload(ctx: Context, principal: Principal, stream: IO[bytes], filename: str,
     Without a category in ``meta`` the file name suggests one (see classify.py)."""
     require_uploader(principal)
     category, subtype, suggested = chosen_or_suggested(meta.category, meta.subtype, filename)
-    meta = validated_meta(replace(meta, category=category, subtype=subtype))
+    meta = validated_meta(lifecycle_defaults(ctx, replace(meta, category=category,
+                                                          subtype=subtype)))
     with _stored(ctx, stream) as blob, ctx.uow() as uow:
         existing = _readable_duplicate(uow.session, principal, blob.key)
         if existing is not None:
@@ -170,6 +197,9 @@ def add_version(ctx: Context, principal: Principal, document_id: int, stream: IO
         if latest is not None and latest.blob_key == blob.key:
             return _outcome(latest, duplicate=True)
         version = _new_version(uow.session, principal, document, blob, filename, note)
+        if document.category != Category.CONTRACT.value:
+            document.review_by = moved_forward(ctx.settings, document.category,
+                                               document.subtype, document.review_by)
         record_event(uow.session, principal, "new_version", document_id=document.id,
                      version_id=version.id, detail=note)
         add_usage(uow.session, principal, "new_version", document_id=document.id,

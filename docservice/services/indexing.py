@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from docservice.db.index_entries import all_entries, document_entries
@@ -14,13 +15,24 @@ from docservice.services.context import Context
 
 def reindex_document(ctx: Context, document_id: int) -> None:
     """Send a document's entries again (metadata, permissions or latest version changed)."""
+    reindex_documents(ctx, [document_id])
+
+
+def reindex_documents(ctx: Context, document_ids: Sequence[int]) -> None:
+    """Send the documents' entries again in one write; a document gone or in the trash
+    leaves the index."""
+    entries: list[IndexEntry] = []
     with ctx.uow() as uow:
-        document = uow.session.get(Document, document_id)
-        if document is None:
-            ctx.index.delete_document(document_id)
-            return
-        entries = document_entries(uow.session, document)
-    ctx.index.index(entries)
+        found = {document.id: document for document in uow.session.scalars(
+            select(Document).where(Document.id.in_(document_ids)))}
+        for document_id in dict.fromkeys(document_ids):
+            document = found.get(document_id)
+            if document is None or document.deleted_at is not None:
+                ctx.index.delete_document(document_id)
+            else:
+                entries.extend(document_entries(uow.session, document))
+    if entries:
+        ctx.index.index(entries)
 
 
 def rebuild_index(ctx: Context) -> int:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from docservice.db.access import require_team_member, writable_document
 from docservice.db.models import Document, Team, User
 from docservice.db.repositories import apply_meta, record_event
-from docservice.domain import DocumentMeta, Principal, Visibility
+from docservice.domain import DocumentMeta, Principal, Visibility, settled_status
 from docservice.errors import N_, PermissionDenied, Unprocessable
 from docservice.inputs import MetadataChanges
 from docservice.services import outbox
@@ -30,6 +30,7 @@ def _current_meta(document: Document) -> DocumentMeta:
         customer=document.customer.name if document.customer else None,
         visibility=document.visibility, team_id=document.team_id, status=document.status,
         expires_on=document.expires_on, review_by=document.review_by,
+        starts_on=document.starts_on,
         acl=tuple((entry.principal, entry.permission) for entry in document.acl))
 
 
@@ -118,6 +119,7 @@ def _merged(session: Session, before: DocumentMeta, changes: Mapping[str, Any]) 
     if "acl" in values:
         values["acl"] = _resolve_grants(session, values["acl"])
     merged = replace(before, **values)
+    merged = replace(merged, status=settled_status(merged.category, merged.status))
     if merged.visibility == Visibility.CUSTOM.value and not merged.acl:
         raise Unprocessable(N_("custom visibility needs at least one user or team"))
     return validated(merged)

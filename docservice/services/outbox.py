@@ -20,6 +20,7 @@ import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, func, select, update
 
@@ -32,7 +33,7 @@ from docservice.errors import QueueUnavailable, ServiceUnavailable
 from docservice.queue.base import OUTBOX_JOB
 from docservice.services import mail, notifications, webhooks
 from docservice.services.context import Context
-from docservice.services.indexing import reindex_document
+from docservice.services.indexing import reindex_documents
 
 log = logging.getLogger(__name__)
 
@@ -43,26 +44,40 @@ INDEX_DOCUMENT = "index.document"
 INDEX_PERMISSIONS = "index.permissions"
 """The same, after a change of who may read the document: until it has run, search hides
 the document from everyone the database no longer lets read it."""
+INDEX_DOCUMENTS = "index.documents"
+"""INDEX_DOCUMENT for many documents (``document_ids``) in one write: a bulk edit, the
+daily freshness refresh."""
+INDEX_PERMISSIONS_MANY = "index.permissions.many"
+"""INDEX_PERMISSIONS for many documents (``document_ids``): a bulk edit, the trash."""
 LEASE = OUTBOX_LEASE  # an index write waits 30 s for the writer at most
 BACKOFF_FIRST_S = 2.0
 BACKOFF_MAX_S = 300.0
 ERROR_LIMIT = 2000
 
-Payload = Mapping[str, int]
+Payload = Mapping[str, Any]  # ids: ints, or lists of ints
 Handler = Callable[[Context, Payload], None]
 
 
-def _index_document(ctx: Context, payload: Payload) -> None:
-    reindex_document(ctx, payload["document_id"])
+def _document_ids(payload: Payload) -> list[int]:
+    """The documents a row is about: ``document_id`` or ``document_ids``."""
+    if "document_ids" in payload:
+        return [int(found) for found in payload["document_ids"]]
+    return [int(payload["document_id"])] if "document_id" in payload else []
+
+
+def _index_documents(ctx: Context, payload: Payload) -> None:
+    reindex_documents(ctx, _document_ids(payload))
 
 
 HANDLERS: dict[str, Handler] = {
-    INDEX_DOCUMENT: _index_document,
-    INDEX_PERMISSIONS: _index_document,
     notifications.NOTIFY_VERSION: notifications.on_new_version,
     notices.NOTIFY_SEARCH: notifications.on_indexed,
     notifications.EMAIL_NOTIFICATION: mail.email_notification,
     notices.DELIVER_WEBHOOK: webhooks.deliver,
+    INDEX_DOCUMENT: _index_documents,
+    INDEX_PERMISSIONS: _index_documents,
+    INDEX_DOCUMENTS: _index_documents,
+    INDEX_PERMISSIONS_MANY: _index_documents,
 }
 """What runs each kind of row; a new side effect (notification, webhook, rollup) adds its
 kind here."""
@@ -71,7 +86,7 @@ kind here."""
 @dataclass(frozen=True)
 class Attempt:
     kind: str
-    payload: dict[str, int]
+    payload: dict[str, Any]
 
 
 def dispatch(ctx: Context, row_id: int, run_now: bool) -> None:
@@ -226,8 +241,9 @@ def permission_changes_pending(ctx: Context, principal: Principal) -> frozenset[
         return frozenset()
     with ctx.uow() as uow:
         payloads = uow.session.scalars(select(OutboxRow.payload).where(
-            OutboxRow.kind == INDEX_PERMISSIONS, OutboxRow.state.in_((PENDING, FAILED))))
-        changed = {json.loads(payload)["document_id"] for payload in payloads}
+            OutboxRow.kind.in_((INDEX_PERMISSIONS, INDEX_PERMISSIONS_MANY)),
+            OutboxRow.state.in_((PENDING, FAILED))))
+        changed = {found for payload in payloads for found in _document_ids(json.loads(payload))}
         if not changed:
             return frozenset()
         may_read = set(uow.session.scalars(select(Document.id).where(

@@ -39,6 +39,22 @@ def _backup(ctx: Context) -> str:
     from docservice.services.backup import scheduled_backup
 
     return scheduled_backup(ctx)
+def _refresh_review_marks(ctx: Context) -> str:
+    from docservice.services.review import refresh_marks
+
+    return refresh_marks(ctx)
+
+
+def _purge_trash(ctx: Context) -> str:
+    from docservice.services.deletion import purge_expired
+
+    return purge_expired(ctx)
+
+
+def _expire_contracts(ctx: Context) -> str:
+    from docservice.services.contracts import expire_contracts
+
+    return expire_contracts(ctx)
 
 
 def _roll_up_usage(ctx: Context) -> str:
@@ -61,3 +77,6 @@ def load() -> None:
     register("backup", DAY, _backup, offset=2 * HOUR, lease=12 * HOUR)
     register("usage.rollup", HOUR, _roll_up_usage)  # today's rollup so far, every hour
     register("usage.purge", DAY, _purge_usage_events)
+    register("review.marks", DAY, _refresh_review_marks)
+    register("trash.purge", DAY, _purge_trash)
+    register("contracts.expire", DAY, _expire_contracts)

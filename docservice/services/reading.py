@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict
 
+from sqlalchemy.orm import Session
+
 from docservice.db.access import (
     can_write,
     readable_document,
@@ -16,6 +18,7 @@ from docservice.db.access import (
     readable_versions,
 )
 from docservice.db.index_entries import page_texts
+from docservice.db.models import Document
 from docservice.db.repositories import (
     document_view,
     grant_labels,
@@ -24,7 +27,8 @@ from docservice.db.repositories import (
     versions_newest_first,
 )
 from docservice.db.usage import add_event as add_usage
-from docservice.domain import Principal
+from docservice.domain import Category, Principal
+from docservice.ingest.contract_dates import ExpiryHint, suggest_expiry
 from docservice.services.context import Context
 from docservice.views import DocumentDetails, VersionState, VersionView
 
@@ -36,21 +40,33 @@ def document_details(ctx: Context, principal: Principal, document_id: int, *,
     """The document, its versions newest first, grants and what the caller may do."""
     with ctx.uow() as uow:
         document = readable_document(uow.session, principal, document_id)
+        hint = _expiry_hint(uow.session, document)
         details = DocumentDetails(
             **asdict(document_view(document)),
             versions_list=versions_newest_first(document),
             grants=grant_labels(uow.session, document),
             team_id=document.team_id,
-            review_by=document.review_by.isoformat() if document.review_by else None,
             can_write=can_write(principal, document),
             can_manage=principal.is_admin or (document.owner_id is not None
                                               and document.owner_id == principal.user_id),
-            customer_id=document.customer_id)
+            customer_id=document.customer_id,
+            expiry_hint=hint.expires_on.isoformat() if hint else None,
+            expiry_hint_phrase=hint.phrase if hint else None)
         if record_view:
             record_event(uow.session, principal, "view", document_id=document_id)
             add_usage(uow.session, principal, "view", document_id=document_id)
             uow.commit()
     return details
+
+
+def _expiry_hint(session: Session, document: Document) -> ExpiryHint | None:
+    """What a contract's latest text says about its expiry, when that differs from the
+    stored expiry: a hint the person confirms on the document page."""
+    hint = None
+    if document.category == Category.CONTRACT.value and document.latest_version_id:
+        hint = suggest_expiry("\n".join(page_texts(session, document.latest_version_id)),
+                              document.starts_on)
+    return None if hint is None or hint.expires_on == document.expires_on else hint
 
 
 def versions(ctx: Context, principal: Principal, document_id: int) -> tuple[VersionView, ...]:

@@ -21,7 +21,15 @@ from sqlalchemy.orm import Session
 from docservice.db.access import readable
 from docservice.db.index_entries import pages_of
 from docservice.db.models import Customer, Document, Version
-from docservice.domain import Principal, SearchHit, SearchQuery, file_kind
+from docservice.domain import (
+    CURRENT,
+    STALE_STATUSES,
+    Principal,
+    SearchHit,
+    SearchQuery,
+    file_kind,
+    is_overdue,
+)
 from docservice.errors import N_, InvalidInput, QuerySyntaxError
 from docservice.ingest.years import years_in
 from docservice.search.plan import TIER
@@ -77,7 +85,17 @@ def search(ctx: Context, principal: Principal, raw: str, *, all_versions: bool =
         analytics.record_search(ctx, principal, raw, results=result.total,
                                 took_ms=(perf_counter() - started) * 1000)
     return SearchPage(query=raw, total=result.total, limit=limit, offset=offset, hits=found,
-                      facets=result.facets, suggestion=suggestion)
+                      facets=_with_current(result.facets, result.total), suggestion=suggestion)
+
+
+def _with_current(facets: dict[str, dict[str, int]], total: int) -> dict[str, dict[str, int]]:
+    """The status facet with ``current``: the entries holding none of the stale values (a
+    document holds at most one of them, see ``domain.freshness``)."""
+    statuses = facets.get("status")
+    if not statuses:
+        return facets
+    current = total - sum(statuses.get(stale, 0) for stale in STALE_STATUSES)
+    return {**facets, "status": {CURRENT: current, **statuses} if current > 0 else statuses}
 
 
 def highlights(raw: str, texts: Sequence[str]) -> list[tuple[Span, ...]]:
@@ -124,6 +142,7 @@ class _Facts:
     customer_id: int | None
     subtype: str | None
     product: str | None
+    overdue: bool
 
 
 def _readable_facts(session: Session, principal: Principal, hits: Sequence[SearchHit]
@@ -134,18 +153,21 @@ def _readable_facts(session: Session, principal: Principal, hits: Sequence[Searc
     rows = session.execute(
         select(Version.id, Version.uploaded_at, Version.years, Version.filename,
                Version.media_type, Document.title, Document.expires_on, Document.subtype,
-               Document.product, Customer.id.label("customer_id"),
+               Document.product, Document.review_by, Document.status,
+               Customer.id.label("customer_id"),
                Customer.name.label("customer"))
         .join(Document, Document.id == Version.document_id)
         .outerjoin(Customer, Customer.id == Document.customer_id)
         .where(Version.id.in_({hit.version_id for hit in hits}), readable(principal))).all()
     facts: dict[int, _Facts] = {}
+    today = datetime.now(UTC).date()
     for row in rows:
         named = {int(year) for year in (row.years or "").split(",") if year}
         years = sorted(named | set(years_in(row.title, row.filename)))
         facts[row.id] = _Facts((row.uploaded_at, years, row.expires_on),
                                file_kind(row.media_type), row.customer, row.customer_id,
-                               row.subtype, row.product)
+                               row.subtype, row.product,
+                               is_overdue(row.review_by, row.expires_on, row.status, today))
     return facts
 
 
@@ -159,7 +181,8 @@ def _found(hit: SearchHit, facts: _Facts, snippets: Snippets, pages: Sequence[st
                     uploaded_at=facts.dates[0].isoformat(),
                     file_type=facts.file_type, customer=facts.customer,
                     customer_id=facts.customer_id, subtype=facts.subtype,
-                    product=facts.product, title_highlights=snippets.spans(hit.title))
+                    product=facts.product, overdue=facts.overdue,
+                    title_highlights=snippets.spans(hit.title))
 
 
 def _shown_text(hit: SearchHit, pages: Sequence[str]) -> str:

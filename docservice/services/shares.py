@@ -163,7 +163,9 @@ def _record_wrong_password(ctx: Context, share: ShareLink, address: str) -> None
 
 def _shared_version(session: Session, share: ShareLink) -> Version:
     document = session.get(Document, share.document_id)
-    version_id = share.version_id or (document.latest_version_id if document else None)
+    if document is None or document.deleted_at is not None:  # in the trash: no link opens
+        raise ShareNotFound()
+    version_id = share.version_id or document.latest_version_id
     version = session.get(Version, version_id or -1)
     if version is None:
         raise ShareNotFound()

@@ -87,7 +87,7 @@ def meta_from_form(form: UploadForm) -> DocumentMeta:
         subtype=_blank_to_none(form.subtype), tags=tuple(split_list(form.tags)),
         product=_blank_to_none(form.product), customer=_blank_to_none(form.customer),
         visibility=form.visibility, team_id=form.team_id, expires_on=form.expires_on,
-        review_by=form.review_by, acl=tuple(parse_grants(form.grants)))
+        starts_on=form.starts_on, review_by=form.review_by, acl=tuple(parse_grants(form.grants)))
 
 
 def changes_from_form(form: Mapping[str, str], *, with_permissions: bool) -> MetadataChanges:
@@ -97,7 +97,8 @@ def changes_from_form(form: Mapping[str, str], *, with_permissions: bool) -> Met
         "subtype": form.get("subtype") or None, "tags": split_list(form.get("tags")),
         "product": form.get("product") or None, "customer": form.get("customer") or None,
         "status": form.get("status") or "active",
-        "expires_on": form.get("expires_on") or None, "review_by": form.get("review_by") or None}
+        "expires_on": form.get("expires_on") or None, "review_by": form.get("review_by") or None,
+        "starts_on": form.get("starts_on") or None}
     if with_permissions:
         changes["visibility"] = form.get("visibility", "team")
         changes["team_id"] = form.get("team_id") or None

@@ -13,7 +13,7 @@ from flask_babel import Babel, gettext, ngettext
 from flask_login import current_user
 
 from docservice.errors import N_, ConfigError, DocserviceError
-from docservice.web.labels import label
+from docservice.web.labels import facet_label, label
 
 TRANSLATIONS = Path(__file__).resolve().parents[1] / "translations"
 LANGUAGES = {"en": "English", "zh-CN": "中文"}
@@ -71,5 +71,5 @@ def init_app(app: Flask) -> None:
     _require_compiled_catalogues()
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     Babel(app, locale_selector=_locale)
-    app.jinja_env.globals.update(label=label, current_language=current_language,
-                                 LANGUAGES=LANGUAGES)
+    app.jinja_env.globals.update(label=label, facet_label=facet_label,
+                                 current_language=current_language, LANGUAGES=LANGUAGES)

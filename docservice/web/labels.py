@@ -22,8 +22,8 @@ LABELS: dict[str, str] = {
     "contract": N_("contract"), "campaign": N_("campaign"), "other": N_("other"),
     "manual": N_("manual"), "spec": N_("spec"), "price_list": N_("price list"),
     "draft": N_("draft"), "pending_signature": N_("pending signature"), "signed": N_("signed"),
-    "expired": N_("expired"), "research_report": N_("research report"), "plan": N_("plan"),
-    "summary": N_("summary"),
+    "expired": N_("expired"), "terminated": N_("terminated"),
+    "research_report": N_("research report"), "plan": N_("plan"), "summary": N_("summary"),
     # ingestion and upload states
     "stored": N_("stored"), "queued": N_("queued"), "extracting": N_("extracting"),
     "indexed": N_("indexed"), "failed": N_("failed"), "sending": N_("sending"),
@@ -41,6 +41,9 @@ LABELS: dict[str, str] = {
     "qualified": N_("qualified"), "proposal": N_("proposal"), "negotiation": N_("negotiation"),
     "won": N_("won"), "lost": N_("lost"),
     "zoho": N_("Zoho CRM"), "fxiaoke": N_("Fxiaoke (纷享销客)"), "csv": N_("CSV file"),
+    "overdue": N_("out of date"), "expiring_30": N_("expiring within 30 days"),
+    "expiring_60": N_("expiring within 60 days"), "expiring_90": N_("expiring within 90 days"),
+    "status_current": N_("current (not out of date)"),
     # audit actions
     "action_upload": N_("upload"), "action_new_version": N_("new version"),
     "action_download": N_("download"), "action_view": N_("view"),
@@ -77,6 +80,10 @@ LABELS: dict[str, str] = {
     "action_query_history_export": N_("query history exported"),
     "action_query_history_delete": N_("query history deleted"),
     "action_team_lead": N_("team lead named"), "action_team_lead_end": N_("team lead ended"),
+    "action_still_current": N_("confirmed still current"), "action_trash": N_("moved to trash"),
+    "action_trash_restore": N_("restored from trash"), "action_purge": N_("purged from trash"),
+    "action_restore_version": N_("older version restored"),
+    "action_contract_expired": N_("contract expired"),
 }
 
 
@@ -84,3 +91,10 @@ def label(code: object) -> str:
     """The translated label of ``code``, or ``code`` as text when it is not a code."""
     text = str(code)
     return gettext(LABELS[text]) if text in LABELS else text
+
+
+def facet_label(field: str, value: object) -> str:
+    """A facet or filter value's label: its own in that field (``status_current``: a
+    status, not a customer type), else the code's."""
+    own = f"{field}_{value}"
+    return gettext(LABELS[own]) if own in LABELS else label(value)

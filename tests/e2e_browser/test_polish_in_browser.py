@@ -13,7 +13,7 @@ from tests.e2e_browser.test_stories_in_browser import _upload
 pytestmark = pytest.mark.browser
 
 
-def test_deleting_a_document_asks_first_then_it_is_gone(site: Site, chromium: Browser,
+def test_deleting_a_document_asks_first_then_it_is_in_the_trash(site: Site, chromium: Browser,
                                                          tmp_path: Path) -> None:
     page = open_page(chromium)
     log_in(page, site, "alice@example.com")
@@ -24,15 +24,15 @@ def test_deleting_a_document_asks_first_then_it_is_gone(site: Site, chromium: Br
     expect(page.locator(".total")).to_have_text("1 result")
     page.locator(".hit-title").first.click()
     document_url = page.url
-    expect(page.locator("#delete")).to_contain_text("Removes every version")
+    expect(page.locator("#delete")).to_contain_text("Moves it to the trash")
     screenshot(page, "document-with-delete-en")
     page.click("#delete a.button.danger")
     expect(page.locator("#confirm-delete h1")).to_have_text("Delete “old-price-list”?")
-    expect(page.locator("#confirm-delete")).to_contain_text("It cannot be undone.")
+    expect(page.locator("#confirm-delete")).to_contain_text("restore it from the trash")
     screenshot(page, "delete-confirm-en")
-    page.click("#delete-for-good")
-    expect(page.locator(".flash.info")).to_have_text(
-        "“old-price-list” was deleted, with every version and share link.")
+    page.click("#move-to-trash")
+    expect(page.locator(".flash.info")).to_contain_text(
+        "“old-price-list” was moved to the trash")
     screenshot(page, "delete-done-en")
     page.goto(site.url + "/?q=zqobsolete")
     expect(page.locator(".hits")).to_have_count(0)

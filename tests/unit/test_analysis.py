@@ -121,9 +121,11 @@ def test_entry_fields_are_what_every_engine_indexes() -> None:
     assert fields.content == "page one page two"
     assert (fields.category, fields.subtype, fields.type) == ("product", "price_list", "pdf")
     assert fields.tag == ["q1 push", "vip"]
-    assert (fields.product, fields.status) == ("ax-200", "active")
+    assert (fields.product, fields.status) == ("ax-200", ["active"])
     assert fields.customer == ["acme", "acme corp", "艾克米"]  # the name and its other names
     assert fields.customertype == "partner"
+    overdue = entry_fields(make_entry(freshness=("overdue", "expiring_90")))
+    assert overdue.status == ["active", "expiring_90", "overdue"]
     assert (fields.industry, fields.region, fields.stage) == ("retail", "emea", "negotiation")
     assert fields.year == [2023, 2024]
     assert fields.acl == ["team:2", "user:5"]

@@ -134,17 +134,23 @@ def test_two_processes_import_into_one_data_dir_at_once(tmp_path: Path) -> None:
     assert json.loads(found.stdout)["total"] == 16
 
 
-def test_delete_asks_first_and_then_the_document_is_gone(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_delete_moves_to_the_trash_and_purge_asks_first(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     sheet = tmp_path / "old-prices.txt"
     sheet.write_text("discontinued price list zqgone")
     doc = json.loads(run("import", str(sheet), "--json").output)["documents"][0]["document_id"]
-    refused = run("delete", str(doc), stdin="n\n")
-    assert refused.exit_code == 1 and "delete 'old-prices'" in refused.output
-    assert json.loads(run("search", "zqgone", "--json").output)["total"] == 1
-    deleted = json.loads(run("delete", str(doc), "--yes", "--json").output)
-    assert deleted == {"document_id": doc, "title": "old-prices", "versions": 1, "deleted": True}
+    trashed = json.loads(run("delete", str(doc), "--json").output)
+    assert trashed["trashed"] is True and trashed["title"] == "old-prices"
     assert json.loads(run("search", "zqgone", "--json").output)["total"] == 0
     assert "not found" in run("show", str(doc)).output
+    assert run("restore-document", str(doc)).exit_code == 0
+    assert json.loads(run("search", "zqgone", "--json").output)["total"] == 1
+    refused = run("delete", str(doc), "--purge", stdin="n\n")
+    assert refused.exit_code == 1 and "delete 'old-prices'" in refused.output
+    assert json.loads(run("search", "zqgone", "--json").output)["total"] == 1
+    deleted = json.loads(run("delete", str(doc), "--purge", "--yes", "--json").output)
+    assert deleted == {"document_id": doc, "title": "old-prices", "versions": 1, "deleted": True}
+    assert json.loads(run("search", "zqgone", "--json").output)["total"] == 0
+    assert "not found" in run("restore-document", str(doc)).output
 
 
 def test_set_password_asks_twice_and_the_new_one_signs_in(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -13,7 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from docservice.services import accounts, ingestion
+from docservice.services import accounts, ingestion, outbox
 from docservice.services.context import Context
 from docservice.web import create_app
 
@@ -77,6 +78,13 @@ class Web:
     def settle(self, *version_ids: int) -> None:
         states = ingestion.wait_for_versions(self.ctx, list(version_ids), timeout=120)
         assert set(states.values()) <= {"indexed", "failed"}, states
+
+    def drain_outbox(self, timeout: float = 60.0) -> None:
+        """Wait until the side effects queued so far (index updates) have run."""
+        deadline = time.monotonic() + timeout
+        while outbox.counts(self.ctx)[outbox.PENDING]:
+            assert time.monotonic() < deadline, outbox.counts(self.ctx)
+            time.sleep(0.05)
 
 
 @pytest.fixture

@@ -1,12 +1,15 @@
-"""Deleting a document: a confirmation step, then it is gone from every read path, its
-index entries and unused files with it; readers who may not change it are refused."""
+"""Deleting a document: a confirmation step, then it is in the trash and gone from every read
+path and the index; purged for good (unused files with it) by an admin or after the trash
+days; readers who may not change it are refused."""
 
 from __future__ import annotations
 
 import hashlib
 import io
 import re
+from datetime import timedelta
 
+from docservice.db.models import utcnow
 from docservice.services import accounts, tokens
 from tests.web.conftest import Browser, Web, text_of
 
@@ -36,8 +39,8 @@ def test_the_owner_deletes_from_the_document_page_after_confirming(web: Web,
     page = text_of(alice.get(f"/d/{doc}"))
     assert f'href="/d/{doc}/delete"' in page
     confirm = text_of(alice.get(f"/d/{doc}/delete"))
-    assert "Delete “msa”?" in confirm and "all 2 versions" in confirm
-    assert "v1 · msa.txt" in confirm and "It cannot be undone." in confirm
+    assert "Delete “msa”?" in confirm and "with all 2 versions" in confirm
+    assert "v1 · msa.txt" in confirm and "restore it from the trash for 30 days" in confirm
     assert text_of(alice.get(f"/d/{doc}")).count("Download") >= 2  # nothing deleted yet
 
     forged = alice.client.post(f"/d/{doc}/delete")  # no CSRF token: another site's form
@@ -45,7 +48,9 @@ def test_the_owner_deletes_from_the_document_page_after_confirming(web: Web,
 
     done = alice.post(f"/d/{doc}/delete")
     assert done.status_code == 302 and done.location.endswith("/")
-    assert "“msa” was deleted, with every version and share link." in text_of(alice.get("/"))
+    purge_day = (utcnow() + timedelta(days=30)).date().isoformat()
+    assert (f"“msa” was moved to the trash; you can restore it there until {purge_day}."
+            in text_of(alice.get("/")))
 
     results = text_of(alice.get("/?q=zqdelete"))
     assert "No documents match" in results and f'data-document-id="{doc}"' not in results
@@ -65,14 +70,25 @@ def test_the_owner_deletes_from_the_document_page_after_confirming(web: Web,
                      ).get_json()["versions"] == []
     assert web.ctx.index.count() == 0
 
+    trash = text_of(alice.get("/trash"))
+    assert f'data-document-id="{doc}"' in trash and purge_day in trash
+    restored = alice.post(f"/trash/{doc}/restore")
+    assert restored.status_code == 302 and restored.location.endswith(f"/d/{doc}")
+    assert "“msa” was restored." in text_of(alice.get(f"/d/{doc}"))
+    assert f'data-document-id="{doc}"' in text_of(alice.get("/?q=zqdelete"))
+    assert web.browser().get(share + "/download").data == NEW
+    assert web.ctx.index.count() == 2
+
 
 def test_files_no_other_document_uses_are_removed_shared_ones_stay(
-        web: Web, alice: Browser, carol: Browser) -> None:
+        web: Web, alice: Browser, carol: Browser, admin: Browser) -> None:
     ids = _contract(web, alice)
     theirs = carol.upload("same-bytes.txt", OLD, visibility="team")  # another team, same bytes
     web.settle(theirs["version_id"])
     assert theirs["document_id"] != ids["document_id"]
     assert alice.api("DELETE", f"/api/v1/documents/{ids['document_id']}").status_code == 204
+    assert web.ctx.blobs.exists(hashlib.sha256(NEW).hexdigest())  # in the trash: kept
+    assert admin.api("DELETE", f"/api/v1/trash/{ids['document_id']}").status_code == 204
     assert carol.get(f"/api/v1/versions/{theirs['version_id']}/download").data == OLD
     assert web.ctx.blobs.exists(hashlib.sha256(OLD).hexdigest())
     assert not web.ctx.blobs.exists(hashlib.sha256(NEW).hexdigest())
@@ -130,18 +146,23 @@ def test_people_who_cannot_read_it_learn_nothing(web: Web, alice: Browser,
 
 def test_the_audit_log_says_who_deleted_what(web: Web, alice: Browser, admin: Browser) -> None:
     ids = _contract(web, alice)
-    alice.post(f"/d/{ids['document_id']}/delete")
-    events = admin.get(f"/api/v1/audit?action=delete&document_id={ids['document_id']}").get_json()
+    doc = ids["document_id"]
+    alice.post(f"/d/{doc}/delete")
+    events = admin.get(f"/api/v1/audit?action=trash&document_id={doc}").get_json()
+    assert [(e["actor"], e["detail"]) for e in events] == [("alice@example.com", "msa")]
+    admin.post(f"/trash/{doc}/purge")
+    events = admin.get(f"/api/v1/audit?action=purge&document_id={doc}").get_json()
     assert [(e["actor"], e["detail"]) for e in events] == [
-        ("alice@example.com", "msa (v1 msa.txt, v2 msa.txt)")]
-    page = text_of(admin.get("/audit?action=delete"))
-    assert "deletion" in page and "alice@example.com" in page
+        ("admin@example.com", "msa (v1 msa.txt, v2 msa.txt)")]
+    page = text_of(admin.get("/audit?action=trash"))
+    assert "moved to trash" in page and "alice@example.com" in page
 
 
 def test_the_confirmation_speaks_chinese(web: Web, alice: Browser) -> None:
     ids = _contract(web, alice)
     alice.post("/language", {"lang": "zh-CN", "next": "/"})
     confirm = text_of(alice.get(f"/d/{ids['document_id']}/delete"))
-    assert "删除“msa”？" in confirm and "此操作无法撤销。" in confirm and "永久删除" in confirm
+    assert "删除“msa”？" in confirm and "30 天内" in confirm and "移入回收站" in confirm
     alice.post(f"/d/{ids['document_id']}/delete")
-    assert "“msa”及其所有版本和分享链接已删除。" in text_of(alice.get("/"))
+    assert "“msa”已移入回收站" in text_of(alice.get("/"))
+    assert "回收站" in text_of(alice.get("/trash")) and "恢复" in text_of(alice.get("/trash"))

@@ -124,5 +124,5 @@ def test_every_api_route_is_declared_and_documented(live_api: LiveApi) -> None:
     documented = {(method, path) for path, item in live_api.schema.raw_schema["paths"].items()
                   for method in item}
     assert routes == documented
-    assert len(documented) == 53  # 43 + reports (5), a document's usage, query history (2),
-    # a customer and its documents by CRM id (2)
+    assert len(documented) == 59  # 43 + reports (5), a document's usage, query history (2),
+    # a customer and its documents by CRM id (2), lifecycle (6)

@@ -1,9 +1,9 @@
-"""Every role in two teams, plus a share-link visitor, against every visibility and a deleted
-document, over every read path: one cell per (person, document, path). Any leak or wrong
-denial fails the test. Each document is filed under a customer of its own: a viewer sees that
-customer only if they may read the document; editors and admins see every customer. Everyone
-follows every document's product and tries to follow every document: the inbox and the
-following list show only what each may read."""
+"""Every role in two teams, plus a share-link visitor, against every visibility, a document in
+the trash and a purged one, over every read path: one cell per (person, document, path). Any
+leak or wrong denial fails the test. Each document is filed under a customer of its own: a
+viewer sees that customer only if they may read the document; editors and admins see every
+customer. Everyone follows every document's product and tries to follow every document: the
+inbox and the following list show only what each may read."""
 
 from __future__ import annotations
 
@@ -37,10 +37,13 @@ DOCUMENTS: dict[str, tuple[dict[str, str], set[str]]] = {
     "customuser": ({"visibility": "custom", "grants": "viewer.s@example.com:read"},
                    {OWNER, *ADMINS, "viewer.s@example.com"}),
     "customteam": ({"visibility": "custom", "grants": "south:read"}, {OWNER, *ADMINS, *SOUTH}),
-    "deleted": ({"visibility": "org"}, set()),  # everyone could read it until it was deleted
+    "deleted": ({"visibility": "org"}, set()),  # everyone could read it until it was purged
+    "trashed": ({"visibility": "org"}, set()),  # ... until it went to the trash
 }
-SHARED = "private"  # the visitor holds a link to this document, and had one to DELETED
+SHARED = "private"  # the visitor holds a link to this document, and had one to each GONE
 DELETED = "deleted"
+TRASHED = "trashed"
+GONE = (DELETED, TRASHED)
 
 
 @dataclass
@@ -106,11 +109,15 @@ def _build(web: Web) -> World:
         assert owner.get(f"/d/{doc.document_id}").status_code == 200
     share_paths = {}
     for doc in docs:
-        if doc.name in (SHARED, DELETED):
+        if doc.name in (SHARED, *GONE):
             link = owner.api("POST", f"/api/v1/documents/{doc.document_id}/shares", json={})
             share_paths[doc.name] = link.get_json()["url"].replace("http://localhost", "")
+    for doc in docs:
+        if doc.name in GONE:  # both to the trash; an admin purges one
+            assert owner.api("DELETE", f"/api/v1/documents/{doc.document_id}").status_code == 204
     deleted = next(doc for doc in docs if doc.name == DELETED)
-    assert owner.api("DELETE", f"/api/v1/documents/{deleted.document_id}").status_code == 204
+    admin = web.signed_in("admin.n@example.com")
+    assert admin.api("DELETE", f"/api/v1/trash/{deleted.document_id}").status_code == 204
     analytics.roll_up(web.ctx)
     customer_ids = {c["name"]: c["customer_id"] for c in owner.get("/api/v1/customers").get_json()}
     world = World(web, docs, customer_ids["MatrixCo"], customer_ids, share_paths)
@@ -269,9 +276,22 @@ SHARE_PATHS: dict[str, Path] = {
 }
 
 
+# The trash (not a read path of the document itself): its owner and admins see it there.
+TRASH_PATHS: dict[str, Path] = {
+    "trash page": lambda b, w, d: f'data-document-id="{d.document_id}"' in text_of(
+        b.get("/trash")),
+    "api trash": lambda b, w, d: d.document_id in {
+        row["document_id"] for row in (b.get("/api/v1/trash").get_json() or [])}
+    if b.get("/api/v1/trash").status_code == 200 else False,
+}
+PATHS.update(TRASH_PATHS)
+
+
 def _expected(person: str, doc: Doc, path: str) -> bool:
     if person == VISITOR:
         return path in SHARE_PATHS and doc.name == SHARED
+    if path in TRASH_PATHS:
+        return doc.name == TRASHED and person in {OWNER, *ADMINS}
     if path in CUSTOMER_PATHS and PEOPLE[person][0] in ("admin", "editor"):
         return True
     if path == "upload form customers" or (path in INBOX_PATHS and person == OWNER):

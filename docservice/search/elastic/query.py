@@ -63,6 +63,8 @@ def _query(plan: QueryPlan, stage: Stage) -> Body:
     if plan.query.only_documents:
         filters.append({"terms": {"document_id": sorted(plan.query.only_documents)}})
     excluded = [_text_match(run, field, 1.0) for run in plan.excluded for field in TEXT_BOOSTS]
+    excluded.extend({"terms": {name: unwanted}}
+                    for name, unwanted in plan.unwanted_values().items())
     if plan.query.hidden_documents:
         excluded.append({"terms": {"document_id": sorted(plan.query.hidden_documents)}})
     return {"bool": {"must": must or [{"match_all": {}}], "filter": filters, "should": should,

@@ -49,6 +49,8 @@ class TantivyQueryPlan(QueryPlan):
         parts.extend((tantivy.Occur.MustNot, self._text_match(run, field))
                      for run in self.excluded for field in TEXT_BOOSTS)
         parts.extend((must, unscored(query)) for query in self._filters())
+        parts.extend((tantivy.Occur.MustNot, tantivy.Query.term_query(self.schema, name, value))
+                     for name, unwanted in self.unwanted_values().items() for value in unwanted)
         if self.query.hidden_documents:
             parts.append((tantivy.Occur.MustNot, tantivy.Query.term_set_query(
                 self.schema, "document_id", sorted(self.query.hidden_documents))))

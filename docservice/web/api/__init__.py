@@ -3,6 +3,7 @@
 from docservice.web.api import (  # noqa: F401  (routes)
     documents,
     following,
+    lifecycle,
     misc,
     openapi,
     reports,

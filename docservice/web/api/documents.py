@@ -9,7 +9,7 @@ from flask import jsonify
 
 from docservice import views
 from docservice.inputs import MetadataChanges
-from docservice.services import classify, deletion, documents, metadata, reading
+from docservice.services import classify, documents, metadata, reading, trash
 from docservice.services import search as search_service
 from docservice.views import SearchPage
 from docservice.web.api import models as m
@@ -77,11 +77,11 @@ def update_document(document_id: int, body: MetadataChanges) -> Any:
 
 
 @bp.delete("/documents/<id:document_id>")
-@endpoint("Delete a document for good: every version, its text, index entries, share links, "
-          "and the stored files no other document uses; 403 for readers who may not change it",
+@endpoint("Move a document to the trash (restorable by its owner and admins for "
+          "DOCSERVICE_TRASH_DAYS, then purged); 403 for readers who may not change it",
           ok={204: None})
 def delete_document(document_id: int) -> Any:
-    deletion.delete_document(ctx(), current_principal(), document_id)
+    trash.trash_document(ctx(), current_principal(), document_id)
     return "", 204
 
 

@@ -151,7 +151,9 @@ None, description="comma-separated")
     visibility: VisibilityName = "team"
     team_id: Given[Id] = None
     expires_on: Given[Day] = None
-    review_by: Given[Day] = None
+    starts_on: Given[Day] = None
+    review_by: Given[Day] = Field(None, description="leave out for the default of the "
+                                  "category (DOCSERVICE_REVIEW_DAYS)")
     grants: Given[str] = Field(
 None, description="custom grants: alice@example.com:write, sales")
 

@@ -1,4 +1,4 @@
-// Small helpers for every page: copy-on-click fields and the CSRF token for fetch calls.
+// Small helpers for every page: copy-on-click fields, confirmations and the CSRF token.
 (function () {
   "use strict";
   document.querySelectorAll("input[data-copy]").forEach(function (input) {
@@ -6,6 +6,12 @@
     input.addEventListener("click", function () {
       input.select();
       if (navigator.clipboard) { navigator.clipboard.writeText(input.value).catch(function () {}); }
+    });
+  });
+  // A form that cannot be undone asks first (data-confirm holds the question).
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.dataset.confirm)) { event.preventDefault(); }
     });
   });
   var meta = document.querySelector('meta[name="csrf-token"]');

@@ -8,8 +8,10 @@ from docservice.web.ui import (  # noqa: F401  (routes)
     export_page,
     following_pages,
     reports,
+    review_page,
     search_page,
     share_pages,
+    trash_page,
     upload_page,
 )
 from docservice.web.ui.blueprint import bp

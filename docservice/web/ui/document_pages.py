@@ -7,17 +7,20 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 
+from docservice.domain import CONTRACT_STATUSES, Category
 from docservice.errors import N_, InvalidInput, PermissionDenied, VersionNotFound
+from docservice.inputs import MetadataChanges
 from docservice.services import (
     analytics,
     customers,
-    deletion,
     documents,
     metadata,
     reading,
     reports,
     shares,
+    trash,
     users,
+    version_restore,
 )
 from docservice.services import search as search_service
 from docservice.views import DocumentDetails, VersionView
@@ -25,6 +28,7 @@ from docservice.web.forms import changes_from_form, file_response, uploaded_file
 from docservice.web.i18n import error_message, gettext
 from docservice.web.ui.blueprint import bp, ctx, principal
 from docservice.web.ui.reports import chart_svg, name_of
+from docservice.web.validation import validated
 
 MAX_RANK = 10_100  # a hit's place in a search: at most the deepest page's last
 
@@ -58,7 +62,10 @@ def document(document_id: int) -> Any:
         shares=share_list,
         customers=customers.list_customers(ctx(), principal()) if editing else [],
         teams=users.list_teams(ctx()) if editing else [],
-        usage=usage, usage_charts=chart_svg(usage) if usage else [], name_of=name_of)
+        usage=usage, usage_charts=chart_svg(usage) if usage else [], name_of=name_of,
+        trash_days=ctx().settings.trash_days,
+        statuses=CONTRACT_STATUSES if details.category == Category.CONTRACT.value
+        else ("active", "draft", "archived"))
 
 
 @bp.post("/d/<id:document_id>/edit")
@@ -71,6 +78,15 @@ def edit(document_id: int) -> Any:
         flash(error_message(exc), "error")
     else:
         flash(gettext("Saved.") if changed else gettext("Nothing changed."), "info")
+    return redirect(url_for("ui.document", document_id=document_id))
+
+
+@bp.post("/d/<id:document_id>/expiry")
+def confirm_expiry(document_id: int) -> Any:
+    """The person confirms the expiry the contract's text states (or any date sent)."""
+    changes = validated(MetadataChanges, {"expires_on": request.form.get("expires_on", "")})
+    metadata.update_metadata(ctx(), principal(), document_id, changes)
+    flash(gettext("Expiry saved."), "info")
     return redirect(url_for("ui.document", document_id=document_id))
 
 
@@ -89,19 +105,29 @@ def new_version(document_id: int) -> Any:
     return redirect(url_for("ui.document", document_id=document_id))
 
 
+@bp.post("/d/<id:document_id>/versions/<id:version_id>/restore")
+def restore_version(document_id: int, version_id: int) -> Any:
+    outcome = version_restore.restore_version(ctx(), principal(), document_id, version_id,
+                                              request.form.get("note") or None)
+    flash(gettext("Restored as version %(number)s, now the latest.", number=outcome.version),
+          "info")
+    return redirect(url_for("ui.document", document_id=document_id))
+
+
 @bp.get("/d/<id:document_id>/delete")
 def confirm_delete(document_id: int) -> Any:
     details = reading.document_details(ctx(), principal(), document_id, record_view=False)
     if not details.can_write:
         raise PermissionDenied(N_("you may read this document but not delete it"))
-    return render_template("delete_document.html", doc=details)
+    return render_template("delete_document.html", doc=details,
+                           days=ctx().settings.trash_days)
 
 
 @bp.post("/d/<id:document_id>/delete")
 def delete(document_id: int) -> Any:
-    deleted = deletion.delete_document(ctx(), principal(), document_id)
-    flash(gettext("“%(title)s” was deleted, with every version and share link.",
-                  title=deleted.title), "info")
+    trashed = trash.trash_document(ctx(), principal(), document_id)
+    flash(gettext("“%(title)s” was moved to the trash; you can restore it there until "
+                  "%(date)s.", title=trashed.title, date=trashed.purge_after), "info")
     return redirect(url_for("ui.search"))
 
 
