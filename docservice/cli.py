@@ -9,7 +9,7 @@ import logging
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -27,6 +27,7 @@ from docservice.services import (
     export,
     indexing,
     ingestion,
+    integrity,
     outbox,
     passwords,
     reading,
@@ -544,6 +545,38 @@ def restore(state: State, source: str, snapshot: str | None, as_json: bool) -> N
          f"{result.versions} versions, {result.files} files; "
          + ("search index from the backup" if result.index_from_backup
             else f"reindexed {result.index_entries} version(s)"))
+
+
+@main.command()
+@click.option("--repair", is_flag=True, help="remove orphan files, fix the index")
+@click.option("--grace", type=int, default=int(integrity.DEFAULT_GRACE.total_seconds()),
+              show_default=True, metavar="SECONDS",
+              help="leave files and index entries younger than this (work on its way)")
+@click.option("--no-hash", is_flag=True, help="only check that files exist, do not read them")
+@click.option("--restart", is_flag=True, help="start again instead of continuing a check "
+                                              "that stopped halfway")
+@json_option
+@pass_state
+@handled
+def check(state: State, repair: bool, grace: int, no_hash: bool, restart: bool,
+          as_json: bool) -> None:
+    """Check that every version's file is stored intact, every stored file belongs to a
+    version and the search index matches the database; exit 1 while problems remain."""
+    report = integrity.check(state.ctx, OPERATOR, repair=repair,
+                             grace=timedelta(seconds=max(grace, 0)), hash_files=not no_hash,
+                             restart=restart, progress=lambda line: click.echo(line, err=True))
+
+    def text() -> str:
+        lines = [f"{problem.kind}: {problem.subject} {problem.detail}"
+                 f"{' (repaired)' if problem.repaired else ''}" for problem in report.problems]
+        checked = ", ".join(f"{count} {name}" for name, count in report.checked)
+        lines.append(f"checked {checked}; {sum(c for _, c in report.found)} problem(s), "
+                     f"{report.repaired} repaired, {report.remaining} remaining")
+        return "\n".join(lines)
+
+    emit({**asdict(report), "remaining": report.remaining}, as_json, text)
+    if report.remaining:
+        sys.exit(1)
 
 
 @main.command()

@@ -170,6 +170,25 @@ class BlobInfo:
 
 
 @dataclass(frozen=True)
+class StoredBlob:
+    """A file in the blob store: its key (or, for a leftover of an unfinished upload, its
+    staging name) and when it was last written."""
+
+    key: str
+    modified: datetime
+
+
+@dataclass(frozen=True)
+class IndexedVersion:
+    """What the search index holds for one version: enough to compare it with the database
+    (``digest`` is :func:`docservice.search.analysis.entry_digest` of the entry sent)."""
+
+    version_id: int
+    document_id: int
+    digest: str | None
+
+
+@dataclass(frozen=True)
 class ExtractedText:
     """What an extractor found in a file: text per page (page 1 first) and metadata."""
 

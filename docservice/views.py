@@ -548,3 +548,36 @@ class ContractView:
     starts_on: str | None
     expires_on: str | None
     days_left: int | None
+
+
+@dataclass(frozen=True)
+class IntegrityProblem:
+    """One thing the integrity check found: ``kind`` (missing_file, damaged_file,
+    orphan_file, leftover_upload, missing_entry, outdated_entry, stale_entry,
+    doubled_entry), what it concerns, and whether the run repaired it."""
+
+    kind: str
+    subject: str
+    detail: str = ""
+    repaired: bool = False
+
+
+@dataclass(frozen=True)
+class IntegrityReport:
+    """A run of ``docservice check`` (or of the nightly check) as people see it."""
+
+    run_id: int
+    state: str  # running (or stopped halfway, to be resumed), done
+    repair: bool
+    started_at: str
+    finished_at: str | None
+    phase: str
+    checked: tuple[tuple[str, int], ...]  # versions, files, index entries ...
+    found: tuple[tuple[str, int], ...]  # problems per kind
+    repaired: int
+    problems: tuple[IntegrityProblem, ...]  # the first ones, at most PROBLEMS_KEPT
+    resumed: bool = False
+
+    @property
+    def remaining(self) -> int:
+        return sum(count for _, count in self.found) - self.repaired

@@ -29,8 +29,11 @@ def pages_of(session: Session, version_ids: Iterable[int]) -> dict[int, list[str
     return pages
 
 
-def entry_for(session: Session, document: Document, version: Version) -> IndexEntry:
-    pages = page_texts(session, version.id)
+def entry_for(session: Session, document: Document, version: Version,
+              pages: list[str] | None = None) -> IndexEntry:
+    """``version``'s entry; ``pages`` when the caller read them already (in a batch)."""
+    if pages is None:
+        pages = page_texts(session, version.id)
     customer = document.customer
     return IndexEntry(
         version_id=version.id,
@@ -65,10 +68,13 @@ def entry_for(session: Session, document: Document, version: Version) -> IndexEn
     )
 
 
+SEARCHABLE = (IngestState.INDEXED.value, IngestState.FAILED.value)
+"""Versions in these states have an index entry (a failed one: its title and file name)."""
+
+
 def _searchable(document: Document, finishing: Collection[int]) -> Iterator[Version]:
-    terminal = (IngestState.INDEXED.value, IngestState.FAILED.value)
     return (version for version in document.versions
-            if version.state in terminal or version.id in finishing)
+            if version.state in SEARCHABLE or version.id in finishing)
 
 
 def document_entries(session: Session, document: Document,
@@ -91,3 +97,16 @@ def all_entries(session: Session, batch: int = 200) -> Iterator[Sequence[IndexEn
                      selectinload(Document.acl),
                      selectinload(Document.customer).selectinload(Customer.aliases)))
         yield [entry for document in documents for entry in document_entries(session, document)]
+
+
+def entries_between(session: Session, low: int, high: int) -> list[IndexEntry]:
+    """The entries the index should hold for versions with ``low <= id < high``."""
+    versions = list(session.scalars(
+        select(Version).where(Version.id >= low, Version.id < high,
+                              Version.state.in_(SEARCHABLE))
+        .options(selectinload(Version.document).selectinload(Document.tags),
+                 selectinload(Version.document).selectinload(Document.acl),
+                 selectinload(Version.document).selectinload(Document.customer))))
+    pages = pages_of(session, [version.id for version in versions])
+    return [entry_for(session, version.document, version, pages[version.id])
+            for version in versions]

@@ -503,3 +503,31 @@ class FreshnessDaily(Base):
     total: Mapped[int] = mapped_column(Integer)
     overdue: Mapped[int] = mapped_column(Integer)
     expired: Mapped[int] = mapped_column(Integer)
+
+
+class MaintenanceRun(Base):
+    """A run of the integrity check or of a resumable reindex: its checkpoint while it runs
+    (``phase`` and ``cursor``: where to go on after a kill) and its result once finished.
+
+    ``counts`` (JSON) holds what was checked and found per kind, ``problems`` (JSON) the
+    first problems found, ``detail`` what the run keeps besides (a reindex: the index it
+    builds). The run is held like a lease (``claimed_by``/``claimed_at``) so that two
+    processes never continue the same run."""
+
+    __tablename__ = "maintenance_runs"
+    __table_args__ = (Index("ix_maintenance_runs_kind_started", "kind", "started_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    repair: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    state: Mapped[str] = mapped_column(String(16), default="running")
+    phase: Mapped[str] = mapped_column(String(16), default="")
+    cursor: Mapped[str] = mapped_column(String(100), default="")
+    counts: Mapped[str] = mapped_column(Text, default="{}")
+    problems: Mapped[str] = mapped_column(Text, default="[]")
+    detail: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    claimed_by: Mapped[str | None] = mapped_column(String(200))
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

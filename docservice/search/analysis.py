@@ -30,12 +30,14 @@ two: see bench/relevance.py). An index must be rebuilt after a switch.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -347,6 +349,19 @@ class IndexedFields:
     display_title: str
     display_filename: str
     display_category: str
+    digest: str
+
+
+def entry_digest(entry: IndexEntry) -> str:
+    """A fingerprint of everything an entry says (text, metadata, readers): stored with the
+    entry, so the integrity check finds entries that no longer match the database."""
+    values = asdict(entry)
+    values["acl"] = sorted(set(entry.acl))
+    values["tags"] = sorted(entry.tags)
+    if entry.uploaded_at.tzinfo is not None:  # the database gives naive UTC on SQLite
+        values["uploaded_at"] = entry.uploaded_at.astimezone(UTC).replace(tzinfo=None)
+    text = json.dumps(values, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def entry_fields(entry: IndexEntry) -> IndexedFields:
@@ -370,7 +385,7 @@ def entry_fields(entry: IndexEntry) -> IndexedFields:
         year=sorted(set(entry.years)), owner=entry.owner_id, team=entry.team_id,
         acl=sorted(set(entry.acl)), uploaded_at=entry.uploaded_at, expires_on=entry.expires_on,
         display_title=entry.title, display_filename=entry.filename,
-        display_category=entry.category)
+        display_category=entry.category, digest=entry_digest(entry))
 
 
 def subtype_keyword(value: str) -> str:

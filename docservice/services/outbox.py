@@ -69,6 +69,12 @@ def _index_documents(ctx: Context, payload: Payload) -> None:
     reindex_documents(ctx, _document_ids(payload))
 
 
+def _mend_version_entry(ctx: Context, payload: Payload) -> None:
+    from docservice.services.integrity import mend_version_entry
+
+    mend_version_entry(ctx, payload["document_id"], payload["version_id"])
+
+
 HANDLERS: dict[str, Handler] = {
     notifications.NOTIFY_VERSION: notifications.on_new_version,
     notices.NOTIFY_SEARCH: notifications.on_indexed,
@@ -78,6 +84,7 @@ HANDLERS: dict[str, Handler] = {
     INDEX_PERMISSIONS: _index_documents,
     INDEX_DOCUMENTS: _index_documents,
     INDEX_PERMISSIONS_MANY: _index_documents,
+    "index.version": _mend_version_entry,  # services/integrity.py INDEX_VERSION
 }
 """What runs each kind of row; a new side effect (notification, webhook, rollup) adds its
 kind here."""

@@ -69,6 +69,12 @@ def _purge_usage_events(ctx: Context) -> str:
     return purge_events(ctx)
 
 
+def _integrity_check(ctx: Context) -> str:
+    from docservice.services.integrity import nightly_check
+
+    return nightly_check(ctx)
+
+
 def load() -> None:
     """Register every task (idempotent)."""
     register("sessions.purge", DAY, _purge_revoked_sessions)
@@ -80,3 +86,4 @@ def load() -> None:
     register("review.marks", DAY, _refresh_review_marks)
     register("trash.purge", DAY, _purge_trash)
     register("contracts.expire", DAY, _expire_contracts)
+    register("integrity.check", DAY, _integrity_check, offset=3 * HOUR, lease=6 * HOUR)

@@ -11,11 +11,19 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import IO, Protocol
 
-from docservice.domain import BlobInfo
+from docservice.domain import BlobInfo, StoredBlob
 from docservice.errors import InvalidBlobKey, StorageUnavailable
 
 CHUNK_SIZE = 1024 * 1024
 _KEY = re.compile(r"^[0-9a-f]{64}$")
+LEFTOVER = re.compile(r"^upload-[A-Za-z0-9_]+$|^[0-9a-f]{32}$")
+
+
+def check_leftover(name: str) -> str:
+    """Return ``name`` if it can name a staging file; raise InvalidBlobKey otherwise."""
+    if not LEFTOVER.match(name):
+        raise InvalidBlobKey(name)
+    return name
 
 
 def check_key(key: str) -> str:
@@ -100,6 +108,16 @@ class BlobStore(Protocol):
 
     def delete(self, key: str) -> None:
         """Remove the key; removing a missing key is not an error."""
+
+    def keys(self, after: str = "") -> Iterator[StoredBlob]:
+        """Every stored key greater than ``after``, in ascending order, streamed (for the
+        integrity check, which resumes after the last key it saw)."""
+
+    def leftovers(self) -> Iterator[StoredBlob]:
+        """Staging files of uploads that are running or were cut off (by name)."""
+
+    def delete_leftover(self, name: str) -> None:
+        """Remove a staging file named by :meth:`leftovers`; a missing one is no error."""
 
     def local_copy(self, key: str) -> AbstractContextManager[Path]:
         """A path on the local disk holding the bytes while the context is open.

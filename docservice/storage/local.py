@@ -7,12 +7,15 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, BinaryIO
 
-from docservice.domain import BlobInfo
+from docservice.domain import BlobInfo, StoredBlob
 from docservice.errors import BlobNotFound, StorageUnavailable
-from docservice.storage.base import CHUNK_SIZE, check_key, is_key, write_whole
+from docservice.storage.base import CHUNK_SIZE, check_key, check_leftover, is_key, write_whole
+
+HEX = frozenset("0123456789abcdef")
 
 
 class LocalBlobStore:
@@ -70,6 +73,26 @@ class LocalBlobStore:
         with contextlib.suppress(FileNotFoundError):
             self._path(key).unlink()
 
+    def keys(self, after: str = "") -> Iterator[StoredBlob]:
+        # blobs/ab/cd/abcd...: walking the two levels in order yields the keys in order
+        for first in _sorted_dirs(self.root, after[:2]):
+            for second in _sorted_dirs(first, after[:4], prefix=first.name):
+                for name in sorted(os.listdir(second)):
+                    if is_key(name) and name > after:
+                        with contextlib.suppress(FileNotFoundError):  # deleted meanwhile
+                            yield StoredBlob(name, _modified(second / name))
+
+    def leftovers(self) -> Iterator[StoredBlob]:
+        tmp_dir = self.root / "tmp"
+        names = sorted(os.listdir(tmp_dir)) if tmp_dir.is_dir() else []
+        for name in names:
+            with contextlib.suppress(FileNotFoundError):
+                yield StoredBlob(name, _modified(tmp_dir / name))
+
+    def delete_leftover(self, name: str) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            (self.root / "tmp" / check_leftover(name)).unlink()
+
     @contextlib.contextmanager
     def local_copy(self, key: str) -> Iterator[Path]:
         path = self._path(key)
@@ -96,6 +119,20 @@ class LocalBlobStore:
             probe.unlink()
         except OSError as exc:
             raise StorageUnavailable(f"blob directory {self.root} is not writable") from exc
+
+
+def _sorted_dirs(parent: Path, at_least: str, prefix: str = "") -> list[Path]:
+    """The two-hex-digit subfolders of ``parent`` whose key prefix is not below
+    ``at_least``."""
+    if not parent.is_dir():
+        return []
+    return [parent / name for name in sorted(os.listdir(parent))
+            if len(name) == 2 and all(c in HEX for c in name)
+            and (prefix + name) >= at_least[:len(prefix) + 2]]
+
+
+def _modified(path: Path) -> datetime:
+    return datetime.fromtimestamp(path.stat().st_mtime, UTC)
 
 
 def _read_range(handle: BinaryIO, start: int, end: int | None) -> Iterator[bytes]:

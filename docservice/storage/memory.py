@@ -6,10 +6,11 @@ import contextlib
 import hashlib
 import tempfile
 from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
-from docservice.domain import BlobInfo
+from docservice.domain import BlobInfo, StoredBlob
 from docservice.errors import BlobNotFound
 from docservice.storage.base import CHUNK_SIZE, check_key
 
@@ -17,6 +18,7 @@ from docservice.storage.base import CHUNK_SIZE, check_key
 class MemoryBlobStore:
     def __init__(self) -> None:
         self._blobs: dict[str, bytes] = {}
+        self._written: dict[str, datetime] = {}
 
     def put(self, stream: IO[bytes]) -> BlobInfo:
         digest = hashlib.sha256()
@@ -26,6 +28,7 @@ class MemoryBlobStore:
             parts.append(chunk)
         key = digest.hexdigest()
         self._blobs[key] = b"".join(parts)
+        self._written[key] = datetime.now(UTC)
         return BlobInfo(key=key, size=len(self._blobs[key]))
 
     def _get(self, key: str) -> bytes:
@@ -46,6 +49,16 @@ class MemoryBlobStore:
 
     def delete(self, key: str) -> None:
         self._blobs.pop(check_key(key), None)
+
+    def keys(self, after: str = "") -> Iterator[StoredBlob]:
+        for key in sorted(key for key in self._blobs if key > after):
+            yield StoredBlob(key, self._written[key])
+
+    def leftovers(self) -> Iterator[StoredBlob]:
+        return iter(())
+
+    def delete_leftover(self, name: str) -> None:
+        return None
 
     @contextlib.contextmanager
     def local_copy(self, key: str) -> Iterator[Path]:

@@ -7,22 +7,25 @@ import hashlib
 import tempfile
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, BinaryIO, TypeVar, cast
 
 import urllib3
 from minio import Minio
 from minio.commonconfig import CopySource
+from minio.datatypes import Object
 from minio.error import MinioException, S3Error
 from urllib3.exceptions import HTTPError as Urllib3Error
 
-from docservice.domain import BlobInfo
+from docservice.domain import BlobInfo, StoredBlob
 from docservice.errors import BlobNotFound, StorageUnavailable
 from docservice.storage.backup_target import check_name
-from docservice.storage.base import CHUNK_SIZE, ChunkReader, check_key, is_key
+from docservice.storage.base import CHUNK_SIZE, ChunkReader, check_key, check_leftover, is_key
 
 T = TypeVar("T")
 PART_SIZE = 16 * 1024 * 1024
+STAGING = "tmp/"  # an upload's bytes until their key is known
 _MISSING = {"NoSuchKey", "NoSuchObject", "NotFound"}
 
 
@@ -99,7 +102,7 @@ class S3BlobStore:
     def put(self, stream: IO[bytes]) -> BlobInfo:
         self._ensure_bucket()
         reader = _HashingReader(stream)
-        staging = f"tmp/{uuid.uuid4().hex}"
+        staging = f"{STAGING}{uuid.uuid4().hex}"
         body = cast(BinaryIO, reader)
         self._call(lambda: self._client.put_object(self._bucket, staging, body, length=-1,
                                                    part_size=PART_SIZE))
@@ -139,6 +142,36 @@ class S3BlobStore:
         check_key(key)
         self._ensure_bucket()
         self._call(lambda: self._client.remove_object(self._bucket, key))
+
+    def keys(self, after: str = "") -> Iterator[StoredBlob]:
+        self._ensure_bucket()
+        # S3 lists keys in ascending order; staging objects live under tmp/ (after "f...")
+        listed = self._call(lambda: self._client.list_objects(
+            self._bucket, recursive=True, start_after=after or None))
+        for item in self._listed(listed):
+            if is_key(item.key):
+                yield item
+
+    def leftovers(self) -> Iterator[StoredBlob]:
+        self._ensure_bucket()
+        listed = self._call(lambda: self._client.list_objects(self._bucket, prefix=STAGING,
+                                                              recursive=True))
+        for item in self._listed(listed):
+            yield StoredBlob(item.key[len(STAGING):], item.modified)
+
+    def _listed(self, listed: Iterator[Object]) -> Iterator[StoredBlob]:
+        try:
+            for found in listed:
+                name = found.object_name or ""
+                modified = found.last_modified or datetime.now(UTC)
+                yield StoredBlob(name, modified)
+        except (MinioException, Urllib3Error, OSError) as exc:
+            raise StorageUnavailable(f"object storage listing failed: {exc}") from exc
+
+    def delete_leftover(self, name: str) -> None:
+        self._ensure_bucket()
+        staged = STAGING + check_leftover(name)
+        self._call(lambda: self._client.remove_object(self._bucket, staged))
 
     @contextlib.contextmanager
     def local_copy(self, key: str) -> Iterator[Path]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
-from docservice.domain import IndexEntry
+from docservice.domain import IndexedVersion, IndexEntry
 from docservice.errors import SearchUnavailable
 from docservice.search.analysis import entry_fields
 from docservice.search.elastic.client import Body
@@ -44,8 +44,14 @@ def _document(entry: IndexEntry) -> Body:
     document["expires_on"] = None if fields.expires_on is None else utc(
         fields.expires_on).isoformat()
     document["display"] = {"title": fields.display_title, "filename": fields.display_filename,
-                           "category": fields.display_category}
+                           "category": fields.display_category, "digest": fields.digest}
     return document
+
+
+def indexed_version(source: Body) -> IndexedVersion:
+    return IndexedVersion(version_id=int(source["version_id"]),
+                          document_id=int(source["document_id"]),
+                          digest=source.get("display", {}).get("digest"))
 
 
 def check_bulk(response: Body, *, ignore: Callable[[Body], bool]) -> None:

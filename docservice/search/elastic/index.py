@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from docservice.domain import IndexEntry, SearchQuery, SearchResult
+from docservice.domain import IndexedVersion, IndexEntry, SearchQuery, SearchResult
+from docservice.search.base import listed_limit
 from docservice.search.elastic import documents
 from docservice.search.elastic.client import Body, SearchClient
 from docservice.search.elastic.lifecycle import MAPPING_FILE, IndexLayout
@@ -51,6 +52,23 @@ class ElasticIndex:
         names = list(self.layout.indices())
         if names:
             self.client.delete_by_query(",".join(names), {"term": {"document_id": document_id}})
+
+    def delete_versions(self, version_ids: Sequence[int]) -> None:
+        if not version_ids:
+            return
+        operations = [{"delete": {"_index": target, "_id": version_id}}
+                      for target in self.layout.write_targets() for version_id in version_ids]
+        documents.check_bulk(self.client.bulk(operations, refresh=True),
+                             ignore=lambda outcome: outcome.get("status") == 404)
+
+    def entries_between(self, low: int, high: int) -> list[IndexedVersion]:
+        if high <= low:
+            return []
+        found = self.client.search(self.alias, {
+            "query": {"range": {"version_id": {"gte": low, "lt": high}}},
+            "size": listed_limit(low, high), "track_total_hits": False,
+            "_source": ["version_id", "document_id", "display.digest"]})
+        return [documents.indexed_version(raw["_source"]) for raw in found["hits"]["hits"]]
 
     def search(self, query: SearchQuery, acl_tokens: Sequence[str] | None) -> SearchResult:
         plan = QueryPlan(query, acl_tokens)

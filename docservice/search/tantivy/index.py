@@ -16,13 +16,14 @@ from typing import Any
 
 import tantivy
 
-from docservice.domain import IndexEntry, SearchQuery, SearchResult
+from docservice.domain import IndexedVersion, IndexEntry, SearchQuery, SearchResult
 from docservice.errors import IndexBusy, SearchUnavailable
+from docservice.search.base import listed_limit
 from docservice.search.plan import Fetched, Stage, run_stages
 from docservice.search.tantivy.facets import Facets, FacetThreads
 from docservice.search.tantivy.lifecycle import IndexDirectory
 from docservice.search.tantivy.query import TantivyQueryPlan
-from docservice.search.tantivy.schema import entry_document, stored_hit
+from docservice.search.tantivy.schema import entry_document, indexed_version, stored_hit
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,22 @@ class TantivyIndex:
     def delete_document(self, document_id: int) -> None:
         with self.directory.writer() as writer:
             writer.delete_documents_by_term("document_id", document_id)
+
+    def delete_versions(self, version_ids: Sequence[int]) -> None:
+        if not version_ids:
+            return
+        with self.directory.writer() as writer:
+            for version_id in version_ids:
+                writer.delete_documents_by_term("version_id", version_id)
+
+    def entries_between(self, low: int, high: int) -> list[IndexedVersion]:
+        if high <= low:
+            return []
+        live, searcher = self.directory.searcher()
+        query = tantivy.Query.range_query(live.index.schema, "version_id",
+                                          tantivy.FieldType.Integer, low, high - 1)
+        found = searcher.search(query, limit=listed_limit(low, high), count=False).hits
+        return [indexed_version(searcher, address) for _, address in found]
 
     def search(self, query: SearchQuery, acl_tokens: Sequence[str] | None) -> SearchResult:
         live, searcher = self.directory.searcher()

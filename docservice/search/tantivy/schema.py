@@ -7,7 +7,7 @@ from typing import Any
 
 import tantivy
 
-from docservice.domain import IndexEntry, SearchHit
+from docservice.domain import IndexedVersion, IndexEntry, SearchHit
 from docservice.search.analysis import IndexedFields, entry_fields
 from docservice.search.plan import KEYWORD_FIELDS, PAIRS, TEXT_BOOSTS, pairs_text, utc, values
 
@@ -70,6 +70,14 @@ def stored_hit(searcher: tantivy.Searcher, score: Any, address: tantivy.DocAddre
                      is_latest=bool(stored["is_latest"][0]))
 
 
+def indexed_version(searcher: tantivy.Searcher, address: tantivy.DocAddress) -> IndexedVersion:
+    stored: dict[str, list[Any]] = searcher.doc(address).to_dict()
+    return IndexedVersion(version_id=int(stored["version_id"][0]),
+                          document_id=int(stored["document_id"][0]),
+                          digest=json.loads(stored["display"][0]).get("digest"))
+
+
 def _display(fields: IndexedFields) -> bytes:
     return json.dumps({"title": fields.display_title, "filename": fields.display_filename,
-                       "category": fields.display_category}, ensure_ascii=False).encode()
+                       "category": fields.display_category, "digest": fields.digest},
+                      ensure_ascii=False).encode()
