@@ -24,7 +24,7 @@ ACTIONS = ("upload", "new_version", "download", "view", "metadata", "permissions
            "unfollow", "notification_read", "notifications_read", "email_preference",
            "webhook_create", "webhook_delete", "export", "restore", "query_history_export",
            "query_history_delete", "team_lead", "team_lead_end", "still_current", "trash",
-           "trash_restore", "purge", "restore_version", "contract_expired")
+           "trash_restore", "purge", "restore_version", "contract_expired", "integrity_repair")
 MAX_LIMIT = 500
 
 

@@ -52,7 +52,7 @@ PHASES = (FILES, ORPHANS, INDEX, DONE)
 VERSION_BATCH = 500
 KEY_BATCH = 1000
 INDEX_RANGE = 1000  # version ids per index batch
-TAIL = 1 << 40  # the index is also asked for entries above the last version id
+ID_END = 2**31 - 1  # the index is also asked for entries above the last version id
 PROBLEMS_KEPT = 200
 DEFAULT_GRACE = timedelta(minutes=15)
 
@@ -269,7 +269,7 @@ class _Checker:
             self.index_range(low, low + INDEX_RANGE)
             low += INDEX_RANGE
             self.save(INDEX, str(low))
-        self.index_range(low, low + TAIL)
+        self.index_range(low, max(low, ID_END))
 
     def index_range(self, low: int, high: int) -> None:
         with self.ctx.uow() as uow:

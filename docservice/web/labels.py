@@ -84,6 +84,13 @@ LABELS: dict[str, str] = {
     "action_trash_restore": N_("restored from trash"), "action_purge": N_("purged from trash"),
     "action_restore_version": N_("older version restored"),
     "action_contract_expired": N_("contract expired"),
+    "action_integrity_repair": N_("integrity repair"),
+    # what the integrity check finds
+    "missing_file": N_("file missing"), "damaged_file": N_("file damaged"),
+    "orphan_file": N_("file without a version"),
+    "leftover_upload": N_("leftover of an interrupted upload"),
+    "missing_entry": N_("missing from the index"), "outdated_entry": N_("out of date in the index"),
+    "stale_entry": N_("in the index but deleted"), "doubled_entry": N_("twice in the index"),
 }
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 
 from docservice.errors import N_, InvalidInput
-from docservice.services import auditlog, backup, passwords, recovery, scheduler, users
+from docservice.services import auditlog, backup, integrity, passwords, recovery, scheduler, users
 from docservice.web.forms import optional_date, optional_int
 from docservice.web.i18n import error_message, gettext
 from docservice.web.ui.blueprint import attempt, bp, ctx, principal
@@ -19,7 +19,8 @@ def admin_users() -> Any:
                            teams=users.list_teams(ctx()),
                            failed=recovery.failed_work(ctx(), principal()),
                            scheduled=scheduler.overview(ctx(), principal()),
-                           backups=backup.backup_status(ctx(), principal()))
+                           backups=backup.backup_status(ctx(), principal()),
+                           integrity=integrity.last_check(ctx(), principal()))
 
 
 @bp.post("/admin/users")
