@@ -89,10 +89,10 @@ class _Tally:
                            "repaired": self.repaired})
 
     @classmethod
-    def load(cls, run: MaintenanceRun) -> _Tally:
-        counts = json.loads(run.counts or "{}")
+    def load(cls, counts_json: str, problems_json: str) -> _Tally:
+        counts = json.loads(counts_json or "{}")
         return cls(Counter(counts.get("checked", {})), Counter(counts.get("found", {})),
-                   int(counts.get("repaired", 0)), json.loads(run.problems or "[]"))
+                   int(counts.get("repaired", 0)), json.loads(problems_json or "[]"))
 
 
 def check(ctx: Context, principal: Principal, *, repair: bool = False,
@@ -103,13 +103,13 @@ def check(ctx: Context, principal: Principal, *, repair: bool = False,
     another process runs a check."""
     _require_admin(principal)
     started = runs.start(ctx, KIND, repair=repair, first_phase=FILES, restart=restart)
-    tally = _Tally.load(started.run)
+    tally = _Tally.load(started.counts, started.problems)
     if started.resumed:
-        progress(f"continuing the check of {started.run.started_at:%Y-%m-%d %H:%M} "
-                 f"from {started.run.phase} {started.run.cursor or 'start'}")
-    checker = _Checker(ctx, started.run.id, repair, grace, hash_files, tally, progress)
-    with runs.held(ctx, started.run.id):
-        checker.run(started.run.phase, started.run.cursor)
+        progress(f"continuing the check of {started.started_at:%Y-%m-%d %H:%M} "
+                 f"from {started.phase} {started.cursor or 'start'}")
+    checker = _Checker(ctx, started.run_id, repair, grace, hash_files, tally, progress)
+    with runs.held(ctx, started.run_id):
+        checker.run(started.phase, started.cursor)
     if repair and tally.repaired:
         with ctx.uow() as uow:
             record_event(uow.session, principal, "integrity_repair",
@@ -143,7 +143,7 @@ def _require_admin(principal: Principal) -> None:
 
 
 def _report(run: MaintenanceRun) -> IntegrityReport:
-    tally = _Tally.load(run)
+    tally = _Tally.load(run.counts, run.problems)
     return IntegrityReport(
         run_id=run.id, state=run.state, repair=run.repair,
         started_at=run.started_at.isoformat(),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import update
 
@@ -22,7 +22,14 @@ STOPPED = "stopped"  # given up for a new run (``restart``, or another mode)
 
 @dataclass(frozen=True)
 class Started:
-    run: MaintenanceRun  # detached: read its fields, write through this module
+    """The run to work on: where it stands (its checkpoint) and whether it was resumed."""
+
+    run_id: int
+    started_at: datetime
+    phase: str
+    cursor: str
+    counts: str  # JSON, as the run saved it
+    problems: str  # JSON
     resumed: bool
 
 
@@ -55,8 +62,8 @@ def start(ctx: Context, kind: str, *, repair: bool, first_phase: str,
             resumed = False
         uow.commit()
         session.refresh(run)
-        session.expunge(run)
-    return Started(run, resumed)
+        return Started(run.id, run.started_at, run.phase, run.cursor, run.counts,
+                       run.problems, resumed)
 
 
 def checkpoint(ctx: Context, run_id: int, phase: str, cursor: str, counts: str,
