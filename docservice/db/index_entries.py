@@ -100,10 +100,12 @@ def all_entries(session: Session, batch: int = 200) -> Iterator[Sequence[IndexEn
 
 
 def entries_between(session: Session, low: int, high: int) -> list[IndexEntry]:
-    """The entries the index should hold for versions with ``low <= id < high``."""
+    """The entries the index should hold for versions with ``low <= id < high`` (none for
+    documents in the trash)."""
     versions = list(session.scalars(
-        select(Version).where(Version.id >= low, Version.id < high,
-                              Version.state.in_(SEARCHABLE))
+        select(Version).join(Document, Document.id == Version.document_id)
+        .where(Version.id >= low, Version.id < high, Version.state.in_(SEARCHABLE),
+               Document.deleted_at.is_(None))
         .options(selectinload(Version.document).selectinload(Document.tags),
                  selectinload(Version.document).selectinload(Document.acl),
                  selectinload(Version.document).selectinload(Document.customer))))

@@ -321,8 +321,9 @@ def mend_version_entry(ctx: Context, document_id: int, version_id: int) -> None:
     reindex_document(ctx, document_id)
     with ctx.uow() as uow:
         version = uow.session.get(Version, version_id)
+        document = None if version is None else uow.session.get(Document, version.document_id)
         belongs = version is not None and version.state in SEARCHABLE and \
-            uow.session.get(Document, version.document_id) is not None
+            document is not None and document.deleted_at is None
     if not belongs:
         ctx.index.delete_versions([version_id])
 
