@@ -31,8 +31,17 @@ WEEKLY_AFTER = 120  # a longer period is charted per week
 USE_KINDS = ("view", "download", "share", "click")
 
 
+EARLIEST, LATEST = date(1970, 1, 1), date(2999, 12, 31)
+"""Dates a report may name (the date arithmetic of a period stays far from the calendar's
+ends)."""
+
+
 def period(wanted: ReportFilter, today: date | None = None) -> tuple[date, date]:
     """The filter's period, by default the last 90 days up to today."""
+    for given in (wanted.since, wanted.until):
+        if given is not None and not EARLIEST <= given <= LATEST:
+            raise Unprocessable(N_("report dates must lie between %(first)s and %(last)s"),
+                                first=EARLIEST.isoformat(), last=LATEST.isoformat())
     until = wanted.until or today or datetime.now(UTC).date()
     since = wanted.since or until - timedelta(days=DEFAULT_DAYS - 1)
     if since > until:

@@ -136,3 +136,8 @@ def test_bad_filters_are_a_clear_400(admin: Browser) -> None:
     assert answer.status_code == 400 and "since" in answer.get_json()["error"]["fields"]
     answer = admin.get("/api/v1/reports/usage?since=2026-05-01&until=2026-04-01")
     assert answer.status_code == 422
+    for far in ("until=0001-01-01", "since=0001-01-01", "until=9999-12-31"):
+        answer = admin.get(f"/api/v1/reports/contribution?{far}")
+        assert answer.status_code == 422, far
+        assert "report dates must lie between 1970-01-01 and 2999-12-31" in \
+            answer.get_json()["error"]["message"]
