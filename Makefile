@@ -36,9 +36,12 @@ i18n-extract: $(VENV)/.installed
 system-packages:
 	@bash deploy/local/install-packages.sh || echo "warning: system packages could not be installed; OCR stays off"
 
+# Stored files are encrypted under a master key kept outside the data dir, created on the
+# first start (the log names it); set DOCSERVICE_MASTER_KEY(_FILE) to use another.
+MASTER_KEY_FILE ?= $(HOME)/.config/docservice/master.key
 run: install system-packages
-	$(BIN)/docservice init
-	$(BIN)/docservice serve
+	DOCSERVICE_MASTER_KEY_FILE=$${DOCSERVICE_MASTER_KEY_FILE:-$(MASTER_KEY_FILE)} $(BIN)/docservice init
+	DOCSERVICE_MASTER_KEY_FILE=$${DOCSERVICE_MASTER_KEY_FILE:-$(MASTER_KEY_FILE)} $(BIN)/docservice serve
 
 lint: install
 	$(BIN)/ruff check docservice workers tests bench

@@ -39,6 +39,8 @@ LATEST_KEYS = (
     "ingest_speedup_vs_tika_2workers",
     "reindex_ratio_vs_raw",
     "server_rss_under_load_mb",
+    "upload_encrypted_over_plain",
+    "download_encrypted_over_plain",
 )
 PACKAGES = ("docservice", "tantivy", "sqlalchemy", "flask", "waitress", "pypdfium2",
             "python-docx", "python-pptx", "openpyxl", "whoosh-reloaded", "psutil",

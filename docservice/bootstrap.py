@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from pathlib import Path
 
@@ -9,7 +10,7 @@ from docservice.config import Settings, ensure_secret_key
 from docservice.datadir import make_private
 from docservice.db.engine import make_engine, make_session_factory
 from docservice.db.migrate import upgrade
-from docservice.errors import N_, InvalidInput, ServiceUnavailable
+from docservice.errors import N_, ConfigError, InvalidInput, ServiceUnavailable, StorageUnavailable
 from docservice.queue.base import JobQueue, JobRunner
 from docservice.search.base import SearchIndex
 from docservice.search.synonyms import SynonymFile
@@ -19,18 +20,46 @@ from docservice.services.jobs import run_job
 from docservice.services.scheduler import start_scheduler
 from docservice.services.sweeper import start_sweeper
 from docservice.storage.backup_target import BackupTarget
-from docservice.storage.base import BlobStore
+from docservice.storage.base import BlobStore, RawBlobStore
+from docservice.storage.encrypted import MARKER, EncryptedBlobStore
+from docservice.storage.keys import load_keyring
 
 log = logging.getLogger(__name__)
 
 
 def blob_store(settings: Settings) -> BlobStore:
+    """The configured adapter, encrypting when a master key is configured."""
+    store = raw_blob_store(settings)
+    keyring = load_keyring(settings)
+    if keyring is None:
+        _refuse_encrypted_without_key(store)
+        return store
+    encrypted = EncryptedBlobStore(store, keyring)
+    with contextlib.suppress(StorageUnavailable):  # an away bucket is marked on a later start
+        encrypted.mark()
+    return encrypted
+
+
+def _refuse_encrypted_without_key(store: RawBlobStore) -> None:
+    try:
+        marked = store.read_note(MARKER) is not None
+    except StorageUnavailable:
+        return
+    if marked:
+        raise ConfigError("the stored files are encrypted, but no master key is configured: "
+                          "set DOCSERVICE_MASTER_KEY or DOCSERVICE_MASTER_KEY_FILE")
+    log.warning("stored files are not encrypted: no DOCSERVICE_MASTER_KEY or "
+                "DOCSERVICE_MASTER_KEY_FILE is configured")
+
+
+def raw_blob_store(settings: Settings) -> RawBlobStore:
     if settings.storage_backend == "s3":
         from docservice.storage.s3 import S3BlobStore
 
         return S3BlobStore(endpoint=settings.s3_endpoint, access_key=settings.s3_access_key,
                            secret_key=settings.s3_secret_key, bucket=settings.s3_bucket,
-                           secure=settings.s3_secure, region=settings.s3_region)
+                           secure=settings.s3_secure, region=settings.s3_region,
+                           server_side_encryption=settings.s3_server_side_encryption)
     if settings.storage_backend == "memory":
         from docservice.storage.memory import MemoryBlobStore
 

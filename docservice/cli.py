@@ -24,6 +24,7 @@ from docservice.services import (
     backup,
     deletion,
     documents,
+    encryption,
     export,
     indexing,
     ingestion,
@@ -39,6 +40,7 @@ from docservice.services import (
 )
 from docservice.services import search as search_service
 from docservice.services.context import Context
+from docservice.views import EncryptionRun
 
 F = TypeVar("F", bound=Callable[..., Any])
 IMPORT_TIMEOUT_S = 24 * 3600
@@ -545,6 +547,45 @@ def restore(state: State, source: str, snapshot: str | None, as_json: bool) -> N
          f"{result.versions} versions, {result.files} files; "
          + ("search index from the backup" if result.index_from_backup
             else f"reindexed {result.index_entries} version(s)"))
+def _progress(verb: str) -> Callable[[int, int], None]:
+    def report(done: int, total: int) -> None:
+        click.echo(f"{verb} {done}/{total}", err=True)
+
+    return report
+
+
+def _encryption_lines(run: EncryptionRun, verb: str) -> str:
+    lines = [f"{verb} {run.changed} of {run.files} stored file(s); master key {run.key_id}"]
+    if run.older_keys:
+        lines.append(f"older keys still configured: {', '.join(run.older_keys)} "
+                     "(restart the servers, then `docservice rotate-key --retire`)")
+    return "\n".join(lines)
+
+
+@main.command("encrypt-files")
+@json_option
+@pass_state
+@handled
+def encrypt_files(state: State, as_json: bool) -> None:
+    """Encrypt the files stored before a master key was configured, in place. Safe to
+    stop: run it again to continue."""
+    run = encryption.encrypt_stored_files(state.ctx, OPERATOR, _progress("checked"))
+    emit(asdict(run), as_json, lambda: _encryption_lines(run, "encrypted"))
+
+
+@main.command("rotate-key")
+@click.option("--retire", is_flag=True,
+              help="add no key; re-wrap what servers wrote meanwhile, then drop older keys")
+@json_option
+@pass_state
+@handled
+def rotate_key(state: State, retire: bool, as_json: bool) -> None:
+    """Wrap every stored file's data key under a new master key (files are not
+    rewritten). With a key file the new key is created; with DOCSERVICE_MASTER_KEY put
+    the new key first in it."""
+    run = encryption.rotate_master_key(state.ctx, OPERATOR, retire=retire,
+                                       progress=_progress("checked"))
+    emit(asdict(run), as_json, lambda: _encryption_lines(run, "re-wrapped"))
 
 
 @main.command()

@@ -60,6 +60,11 @@ class Settings:
     ocr_enabled: bool = True
     ocr_languages: str = "eng+chi_sim"
     secret_key: str = field(default="", repr=False)
+    # Stored files are encrypted when a master key is set (base64, newest first, comma-
+    # separated) or a key file outside the data dir is named (created on first start).
+    master_key: str = field(default="", repr=False)
+    master_key_file: Path | None = None
+    s3_server_side_encryption: bool = False  # SSE-S3 on top of docservice's own
     admin_password: str = field(default="", repr=False)
     host: str = "127.0.0.1"
     port: int = 8000
@@ -211,6 +216,9 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "ocr_enabled": _parse_bool,
     "ocr_languages": str,
     "secret_key": str,
+    "master_key": str,
+    "master_key_file": Path,
+    "s3_server_side_encryption": _parse_bool,
     "admin_password": str,
     "host": str,
     "port": _parse_positive_int,
@@ -281,7 +289,7 @@ def ensure_secret_key(settings: Settings) -> Settings:
     path = settings.data_dir / "secret_key"
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
-        _create_once(path, secrets.token_hex(32))
+        create_once(path, secrets.token_hex(32))
     key = path.read_text().strip()
     if not key:
         raise ConfigError(f"{path} is empty: delete it (sessions are then signed anew) "
@@ -289,7 +297,7 @@ def ensure_secret_key(settings: Settings) -> Settings:
     return settings.with_overrides(secret_key=key)
 
 
-def _create_once(path: Path, content: str) -> None:
+def create_once(path: Path, content: str) -> None:
     """Write ``content`` to ``path`` unless it exists; never let a reader see it half written.
 
     The content goes to a private temp file first; os.link then publishes it under ``path``

@@ -143,3 +143,10 @@ class ExtractionFailed(DocserviceError):
 class UnsupportedFileType(ExtractionFailed):
     def __init__(self, media_type: str) -> None:
         super().__init__(N_("unsupported file type: %(type)s"), type=media_type)
+
+
+class BlobUnreadable(DocserviceError):
+    """A stored file that does not decrypt: changed on disk, cut short, or its master key
+    is not configured."""
+
+    code = "blob_unreadable"

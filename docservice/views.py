@@ -581,3 +581,14 @@ class IntegrityReport:
     @property
     def remaining(self) -> int:
         return sum(count for _, count in self.found) - self.repaired
+
+
+@dataclass(frozen=True)
+class EncryptionRun:
+    """What ``encrypt-files`` or ``rotate-key`` did: files looked at, files changed (turned
+    or re-wrapped), the master key now current, and older keys still configured."""
+
+    files: int
+    changed: int
+    key_id: str
+    older_keys: tuple[str, ...]

@@ -55,10 +55,19 @@ def scale_out(name: str) -> Any:
 
 
 def blob_store_adapters() -> list[Any]:
-    return [scale_out("s3")]
+    return [scale_out("s3"), scale_out("encrypted-s3"), scale_out("encrypted-s3-sse")]
 
 
 def make_blob_store(name: str, tmp_path: Path) -> BlobStore:
+    """An adapter by name; ``encrypted-`` wraps it in client-side encryption."""
+    if name.startswith("encrypted-"):
+        import os
+
+        from docservice.storage.encrypted import EncryptedBlobStore
+        from docservice.storage.keys import Keyring
+
+        inner: Any = make_blob_store(name.removeprefix("encrypted-"), tmp_path)
+        return EncryptedBlobStore(inner, Keyring.of([os.urandom(32)]))
     if name == "local":
         from docservice.storage.local import LocalBlobStore
 
@@ -74,7 +83,8 @@ def make_blob_store(name: str, tmp_path: Path) -> BlobStore:
                              access_key=env["DOCSERVICE_S3_ACCESS_KEY"],
                              secret_key=env["DOCSERVICE_S3_SECRET_KEY"],
                              bucket=f"test-{uuid.uuid4().hex[:12]}", secure=False,
-                             region=env.get("DOCSERVICE_S3_REGION"))
+                             region=env.get("DOCSERVICE_S3_REGION"),
+                             server_side_encryption=name == "s3-sse")
     return store
 
 

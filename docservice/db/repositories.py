@@ -279,3 +279,8 @@ def share_view(share: ShareLink) -> ShareView:
                      expires_at=expires.isoformat() if expires else None,
                      has_password=share.password_hash is not None,
                      revoked=share.revoked_at is not None, active=share_is_active(share))
+
+
+def stored_blob_keys(session: Session) -> list[str]:
+    """Every stored file's key that a version names, each once, in a stable order."""
+    return list(session.scalars(select(Version.blob_key).distinct().order_by(Version.blob_key)))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import IO, Protocol
@@ -16,6 +17,7 @@ from docservice.errors import InvalidBlobKey, StorageUnavailable
 
 CHUNK_SIZE = 1024 * 1024
 _KEY = re.compile(r"^[0-9a-f]{64}$")
+_NOTE = re.compile(r"^([0-9a-f]{64}\.wrap|ENCRYPTED)$")
 LEFTOVER = re.compile(r"^upload-[A-Za-z0-9_]+$|^[0-9a-f]{32}$")
 
 
@@ -84,6 +86,46 @@ class ChunkReader:
         data = bytes(self._buffer[:size])
         del self._buffer[:size]
         return data
+class Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes:
+        """Up to ``size`` bytes (all that is left when negative); b"" at the end."""
+
+
+def check_note(name: str) -> str:
+    """Return ``name`` if it names a note (a key's ``.wrap``, the ``ENCRYPTED`` marker)."""
+    if not isinstance(name, str) or not _NOTE.match(name):
+        raise InvalidBlobKey(str(name))
+    return name
+
+
+class HashingReader:
+    """Wraps a stream and hashes what passes through, so the key is known after storing."""
+
+    def __init__(self, stream: Readable) -> None:
+        self._stream = stream
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self._stream.read(size)
+        self.digest.update(chunk)
+        self.size += len(chunk)
+        return chunk
+
+    def key(self) -> str:
+        return self.digest.hexdigest()
+
+
+@contextlib.contextmanager
+def temporary_copy(key: str, chunks: Iterable[bytes]) -> Iterator[Path]:
+    """``chunks`` written to a file named ``key`` in a private (0700) temporary folder,
+    removed with it when the context ends."""
+    with tempfile.TemporaryDirectory(prefix="docservice-blob-") as tmp:
+        path = Path(tmp) / key
+        with path.open("wb") as out:
+            for chunk in chunks:
+                out.write(chunk)
+        yield path
 
 
 class BlobStore(Protocol):
@@ -141,3 +183,22 @@ class BlobStore(Protocol):
     def put_stored(self, key: str, chunks: Iterable[bytes]) -> None:
         """Store ``chunks`` (what ``open_stored`` yielded, maybe in another store) under
         ``key`` as they are; readers see the whole object or none of it."""
+
+class RawBlobStore(BlobStore, Protocol):
+    """What the encryption layer needs of an adapter besides the content-addressed port:
+    storing bytes under a key computed from other bytes, and small notes beside them."""
+
+    def put_named(self, stream: Readable, name: Callable[[], str], *,
+                  replace: bool = False) -> int:
+        """Store the stream, read in chunks, under the key ``name()`` returns once the
+        stream is read; return the bytes stored. An existing key is kept unless
+        ``replace`` (then it is swapped atomically). Raises StorageUnavailable."""
+
+    def read_note(self, name: str) -> bytes | None:
+        """A note's bytes (see :func:`check_note`), None if there is none."""
+
+    def write_note(self, name: str, data: bytes) -> None:
+        """Write a note atomically."""
+
+    def delete_note(self, name: str) -> None:
+        """Remove a note; a missing one is not an error."""

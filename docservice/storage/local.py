@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, BinaryIO
 
 from docservice.domain import BlobInfo, StoredBlob
 from docservice.errors import BlobNotFound, StorageUnavailable
-from docservice.storage.base import CHUNK_SIZE, check_key, check_leftover, is_key, write_whole
+from docservice.storage.base import (
+    CHUNK_SIZE,
+    HashingReader,
+    Readable,
+    check_key,
+    check_leftover,
+    check_note,
+    is_key,
+    write_whole,
+)
 
 HEX = frozenset("0123456789abcdef")
 
@@ -27,30 +35,58 @@ class LocalBlobStore:
         return self.root / key[:2] / key[2:4] / key
 
     def put(self, stream: IO[bytes]) -> BlobInfo:
-        tmp_dir = self.root / "tmp"
-        tmp_dir.mkdir(parents=True, exist_ok=True)
-        digest = hashlib.sha256()
+        reader = HashingReader(stream)
+        self.put_named(reader, reader.key, replace=True)
+        return BlobInfo(key=reader.key(), size=reader.size)
+
+    def put_named(self, stream: Readable, name: Callable[[], str], *,
+                  replace: bool = False) -> int:
         size = 0
-        fd, tmp_name = tempfile.mkstemp(dir=tmp_dir, prefix="upload-")
         try:
-            with os.fdopen(fd, "wb") as out:
+            with self._temp_file() as (out, tmp_name):
                 while chunk := stream.read(CHUNK_SIZE):
-                    digest.update(chunk)
                     out.write(chunk)
                     size += len(chunk)
                 out.flush()
                 os.fsync(out.fileno())
-            key = digest.hexdigest()
-            target = self._path(key)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            # rename is atomic: readers see the whole file or none of it
-            os.replace(tmp_name, target)
+                target = self._path(name())
+                if replace or not target.exists():
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    # rename is atomic: readers see the whole file or none of it
+                    os.replace(tmp_name, target)
         except OSError as exc:
             raise StorageUnavailable(f"could not store the file: {exc.strerror}") from exc
+        return size
+
+    @contextlib.contextmanager
+    def _temp_file(self) -> Iterator[tuple[BinaryIO, str]]:
+        """A file in ``tmp`` to write to; removed afterwards unless renamed away."""
+        tmp_dir = self.root / "tmp"
+        tmp_dir.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=tmp_dir, prefix="upload-")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                yield out, tmp_name
         finally:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp_name)
-        return BlobInfo(key=key, size=size)
+
+    def _note_path(self, name: str) -> Path:
+        check_note(name)
+        return self.root / name[:2] / name[2:4] / name if "." in name else self.root / name
+
+    def read_note(self, name: str) -> bytes | None:
+        try:
+            return self._note_path(name).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def write_note(self, name: str, data: bytes) -> None:
+        write_whole(self._note_path(name), [data], self.root / "tmp", "upload-")
+
+    def delete_note(self, name: str) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            self._note_path(name).unlink()
 
     def open(self, key: str, start: int = 0, end: int | None = None) -> Iterator[bytes]:
         path = self._path(key)

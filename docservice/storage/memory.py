@@ -3,33 +3,47 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
 from docservice.domain import BlobInfo, StoredBlob
 from docservice.errors import BlobNotFound
-from docservice.storage.base import CHUNK_SIZE, check_key
+from docservice.storage.base import CHUNK_SIZE, HashingReader, Readable, check_key, check_note
 
 
 class MemoryBlobStore:
     def __init__(self) -> None:
         self._blobs: dict[str, bytes] = {}
         self._written: dict[str, datetime] = {}
+        self._notes: dict[str, bytes] = {}
 
     def put(self, stream: IO[bytes]) -> BlobInfo:
-        digest = hashlib.sha256()
+        reader = HashingReader(stream)
+        self.put_named(reader, reader.key, replace=True)
+        return BlobInfo(key=reader.key(), size=reader.size)
+
+    def put_named(self, stream: Readable, name: Callable[[], str], *,
+                  replace: bool = False) -> int:
         parts = []
         while chunk := stream.read(CHUNK_SIZE):
-            digest.update(chunk)
             parts.append(chunk)
-        key = digest.hexdigest()
-        self._blobs[key] = b"".join(parts)
-        self._written[key] = datetime.now(UTC)
-        return BlobInfo(key=key, size=len(self._blobs[key]))
+        key = check_key(name())
+        if replace or key not in self._blobs:
+            self._blobs[key] = b"".join(parts)
+            self._written[key] = datetime.now(UTC)
+        return sum(map(len, parts))
+
+    def read_note(self, name: str) -> bytes | None:
+        return self._notes.get(check_note(name))
+
+    def write_note(self, name: str, data: bytes) -> None:
+        self._notes[check_note(name)] = data
+
+    def delete_note(self, name: str) -> None:
+        self._notes.pop(check_note(name), None)
 
     def _get(self, key: str) -> bytes:
         try:
@@ -76,6 +90,7 @@ class MemoryBlobStore:
 
     def put_stored(self, key: str, chunks: Iterable[bytes]) -> None:
         self._blobs[check_key(key)] = b"".join(chunks)
+        self._written[key] = datetime.now(UTC)
 
     def check(self) -> None:
         return None

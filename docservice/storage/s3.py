@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import tempfile
+import io
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, BinaryIO, TypeVar, cast
@@ -16,32 +16,28 @@ from minio import Minio
 from minio.commonconfig import CopySource
 from minio.datatypes import Object
 from minio.error import MinioException, S3Error
+from minio.sse import SseS3
 from urllib3.exceptions import HTTPError as Urllib3Error
 
 from docservice.domain import BlobInfo, StoredBlob
 from docservice.errors import BlobNotFound, StorageUnavailable
 from docservice.storage.backup_target import check_name
-from docservice.storage.base import CHUNK_SIZE, ChunkReader, check_key, check_leftover, is_key
+from docservice.storage.base import (
+    CHUNK_SIZE,
+    ChunkReader,
+    HashingReader,
+    Readable,
+    check_key,
+    check_leftover,
+    check_note,
+    is_key,
+    temporary_copy,
+)
 
 T = TypeVar("T")
 PART_SIZE = 16 * 1024 * 1024
 STAGING = "tmp/"  # an upload's bytes until their key is known
 _MISSING = {"NoSuchKey", "NoSuchObject", "NotFound"}
-
-
-class _HashingReader:
-    """Wraps a stream and hashes what passes through, so the key is known after upload."""
-
-    def __init__(self, stream: IO[bytes]) -> None:
-        self._stream = stream
-        self.digest = hashlib.sha256()
-        self.size = 0
-
-    def read(self, size: int = -1) -> bytes:
-        chunk = self._stream.read(size)
-        self.digest.update(chunk)
-        self.size += len(chunk)
-        return chunk
 
 
 def minio_client(endpoint: str, access_key: str, secret_key: str, secure: bool = False,
@@ -81,10 +77,12 @@ def stream_body(response: urllib3.BaseHTTPResponse) -> Iterator[bytes]:
 class S3BlobStore:
     def __init__(self, endpoint: str, access_key: str, secret_key: str, bucket: str,
                  secure: bool = False, region: str | None = None,
-                 timeout_s: float = 30) -> None:
+                 timeout_s: float = 30, server_side_encryption: bool = False) -> None:
         self._client = minio_client(endpoint, access_key, secret_key, secure, region, timeout_s)
         self._bucket = bucket
         self._bucket_ready = False
+        # SSE-S3: the server encrypts too (on top of docservice's own, when configured)
+        self._sse = SseS3() if server_side_encryption else None
 
     def _call(self, action: Callable[[], T], key: str | None = None) -> T:
         return s3_call(action, key)
@@ -100,20 +98,50 @@ class S3BlobStore:
         self._bucket_ready = True
 
     def put(self, stream: IO[bytes]) -> BlobInfo:
+        reader = HashingReader(stream)
+        self.put_named(reader, reader.key)
+        return BlobInfo(key=reader.key(), size=reader.size)
+
+    def put_named(self, stream: Readable, name: Callable[[], str], *,
+                  replace: bool = False) -> int:
         self._ensure_bucket()
-        reader = _HashingReader(stream)
+        counter = HashingReader(stream)
         staging = f"{STAGING}{uuid.uuid4().hex}"
-        body = cast(BinaryIO, reader)
+        body = cast(BinaryIO, counter)
         self._call(lambda: self._client.put_object(self._bucket, staging, body, length=-1,
-                                                   part_size=PART_SIZE))
-        key = reader.digest.hexdigest()
+                                                   part_size=PART_SIZE, sse=self._sse))
+        key = check_key(name())
         try:
-            if not self.exists(key):
+            if replace or not self.exists(key):  # a copy within the bucket is atomic
                 self._call(lambda: self._client.copy_object(
-                    self._bucket, key, CopySource(self._bucket, staging)))
+                    self._bucket, key, CopySource(self._bucket, staging), sse=self._sse))
         finally:
             self._call(lambda: self._client.remove_object(self._bucket, staging))
-        return BlobInfo(key=key, size=reader.size)
+        return counter.size
+
+    def read_note(self, name: str) -> bytes | None:
+        check_note(name)
+        self._ensure_bucket()
+        try:
+            response = self._call(lambda: self._client.get_object(self._bucket, name), name)
+        except BlobNotFound:
+            return None
+        try:
+            return bytes(response.read())
+        finally:
+            response.close()
+            response.release_conn()
+
+    def write_note(self, name: str, data: bytes) -> None:
+        check_note(name)
+        self._ensure_bucket()
+        self._call(lambda: self._client.put_object(self._bucket, name, io.BytesIO(data),
+                                                   length=len(data), sse=self._sse))
+
+    def delete_note(self, name: str) -> None:
+        check_note(name)
+        self._ensure_bucket()
+        self._call(lambda: self._client.remove_object(self._bucket, name))
 
     def open(self, key: str, start: int = 0, end: int | None = None) -> Iterator[bytes]:
         check_key(key)
@@ -121,9 +149,18 @@ class S3BlobStore:
         length = 0 if end is None else max(0, end - start)
         if end is not None and length == 0:
             return iter(())
-        response = self._call(lambda: self._client.get_object(
-            self._bucket, key, offset=start, length=length), key)
-        return stream_body(response)
+        response = self._call(lambda: self._get_range(key, start, length), key)
+        return iter(()) if response is None else stream_body(response)
+
+    def _get_range(self, key: str, start: int, length: int) -> urllib3.BaseHTTPResponse | None:
+        """The object from ``start`` on; None when ``start`` is at or past its end."""
+        try:
+            return self._client.get_object(self._bucket, key, offset=start, length=length)
+        except S3Error as exc:
+            if exc.code == "InvalidRange" and start > 0:
+                return None
+            raise
+
 
     def size(self, key: str) -> int:
         check_key(key)
@@ -173,14 +210,8 @@ class S3BlobStore:
         staged = STAGING + check_leftover(name)
         self._call(lambda: self._client.remove_object(self._bucket, staged))
 
-    @contextlib.contextmanager
-    def local_copy(self, key: str) -> Iterator[Path]:
-        with tempfile.TemporaryDirectory(prefix="docservice-blob-") as tmp:
-            path = Path(tmp) / key
-            with path.open("wb") as out:
-                for chunk in self.open(key):
-                    out.write(chunk)
-            yield path
+    def local_copy(self, key: str) -> AbstractContextManager[Path]:
+        return temporary_copy(key, self.open(key))
 
     def stored_keys(self) -> Iterator[str]:
         self._ensure_bucket()
@@ -200,7 +231,7 @@ class S3BlobStore:
         self._ensure_bucket()
         body = cast(BinaryIO, ChunkReader(chunks))
         self._call(lambda: self._client.put_object(self._bucket, key, body, length=-1,
-                                                   part_size=PART_SIZE))
+                                                   part_size=PART_SIZE, sse=self._sse))
 
     def check(self) -> None:
         self._bucket_ready = False

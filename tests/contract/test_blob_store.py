@@ -12,6 +12,7 @@ import pytest
 
 from docservice.errors import BlobNotFound, InvalidBlobKey
 from docservice.storage.base import BlobStore
+from docservice.storage.encrypted import EncryptedBlobStore
 from docservice.storage.local import LocalBlobStore
 from tests.services import blob_store_adapters
 
@@ -34,7 +35,8 @@ class _Generated(io.RawIOBase):
 
 
 
-@pytest.fixture(params=["local", "memory", *blob_store_adapters()])
+@pytest.fixture(params=["local", "memory", "encrypted-local", "encrypted-memory",
+                        *blob_store_adapters()])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[BlobStore]:
     from tests.services import make_blob_store
 
@@ -58,6 +60,20 @@ def test_ranged_read(store: BlobStore) -> None:
     info = store.put(io.BytesIO(bytes(range(256)) * 10))
     assert b"".join(store.open(info.key, 10, 20)) == bytes(range(10, 20))
     assert b"".join(store.open(info.key, 2550)) == bytes(range(246, 256))
+
+
+def test_ranges_across_chunk_boundaries(store: BlobStore) -> None:
+    """Encrypted files are sealed in 64 KiB chunks: ranges that start, end or span
+    between them read the same bytes as from a plain file."""
+    data = hashlib.sha256(b"x").digest() * (3 * 64 * 1024 // 32 + 7)  # 3 chunks and a bit
+    info = store.put(io.BytesIO(data))
+    chunk = 64 * 1024
+    for start, end in [(0, chunk), (chunk - 1, chunk + 1), (chunk, 2 * chunk),
+                       (5, 3 * chunk + 100), (3 * chunk, None), (len(data) - 1, None),
+                       (len(data), None), (0, 0)]:
+        assert b"".join(store.open(info.key, start, end)) == data[start:end], (start, end)
+    assert store.size(info.key) == len(data)
+    assert b"".join(store.open(store.put(io.BytesIO(b"")).key)) == b""
 
 
 def test_missing_key_is_our_error(store: BlobStore) -> None:
@@ -108,11 +124,15 @@ def test_stored_bytes_copy_to_another_store_as_they_are(store: BlobStore, tmp_pa
     first = store.put(io.BytesIO(b"signed contract"))
     second = store.put(io.BytesIO(b"price list" * 300_000))  # several chunks
     assert sorted(store.stored_keys()) == sorted([first.key, second.key])
-    other = LocalBlobStore(tmp_path / "other")
+    other: BlobStore = LocalBlobStore(tmp_path / "other")
+    if isinstance(store, EncryptedBlobStore):  # copied as stored: readable with the same key
+        other = EncryptedBlobStore(LocalBlobStore(tmp_path / "other"), store.keyring)
     assert list(other.stored_keys()) == []
     for key in store.stored_keys():
         other.put_stored(key, store.open_stored(key))
     assert b"".join(other.open(first.key)) == b"signed contract"
+    copied = b"".join(LocalBlobStore(tmp_path / "other").open(first.key))
+    assert (copied == b"signed contract") != isinstance(store, EncryptedBlobStore)
     assert b"".join(other.open(second.key)) == b"price list" * 300_000
     store.delete(second.key)
     store.put_stored(second.key, other.open_stored(second.key))

@@ -314,12 +314,12 @@ def test_retention_keeps_the_newest_snapshots_and_the_files_they_use(tmp_path: P
     ctx = bootstrap(embedded_settings(tmp_path / "source"))
     start_workers(ctx)
     try:
-        sam, ids = _world(ctx)
+        _, ids = _world(ctx)
         target = backup_target(ctx.settings, str(tmp_path / "backups"))
         first = backup.make_backup(ctx, OPERATOR, target)
         from docservice.services import deletion
 
-        deletion.delete_document(ctx, sam, ids[5])  # its file is in the first backup only
+        deletion.purge_document(ctx, OPERATOR, ids[5])  # its file is in the first backup only
         second = backup.make_backup(ctx, OPERATOR, target, keep=2)
         third = backup.make_backup(ctx, OPERATOR, target, keep=2)
     finally:

@@ -55,8 +55,11 @@ def test_search_compares_our_layers_with_the_raw_engines(results: list[BenchResu
 
 def test_upload_reports_memory_growth_for_api_and_cli(results: list[BenchResult]) -> None:
     rows = results[2].tables[0].rows
-    assert [row[0].split(" ")[0] for row in rows] == ["read", "HTTP", "CLI"]
+    assert rows[0][0].startswith("read + sha256")
+    assert [row[0].rsplit(", ", 1)[-1] for row in rows[1:]] == ["plain", "encrypted"] * 3
+    assert [row[0].split(",")[0] for row in rows[1::2]] == ["upload", "upload", "download"]
     assert isinstance(results[2].keys["upload_rss_growth_mb"], float)
+    assert isinstance(results[2].keys["download_encrypted_over_plain"], float)
 
 
 def test_results_file_and_latest_json_hold_every_key(results: list[BenchResult],
