@@ -110,11 +110,14 @@ def _measured(data_dir: Path, *args: str) -> tuple[float, float, str]:
              "s = time.perf_counter() - t;"
              "r = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024;"
              "last = (p.stdout.strip().splitlines() or [''])[-1];"
-             "print(f'{s:.3f} {r:.1f} {last}')")
+             "print(f'{s:.3f} {r:.1f} {last}');"
+             "print(p.stderr[-2000:], file=sys.stderr)")
     environ = {**os.environ, "DOCSERVICE_DATA_DIR": str(data_dir)}
     result = subprocess.run([sys.executable, "-c", probe, *args], env=environ,
                             capture_output=True, text=True, check=True)
-    seconds, peak, last = result.stdout.strip().split(" ", 2)
+    seconds, peak, last = [*result.stdout.strip().split(" ", 2), ""][:3]
+    if not last:
+        raise RuntimeError(f"docservice {' '.join(args)} printed nothing: {result.stderr}")
     return float(seconds), float(peak), last
 
 
