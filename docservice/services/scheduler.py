@@ -2,8 +2,8 @@
 backups), run exactly once per period however many web and worker processes are running.
 
 A task is registered with its period (``register``; the product's tasks are listed in
-services/periodic.py). Every process runs a :class:`Scheduler` thread that looks every
-``DOCSERVICE_SCHEDULER_INTERVAL_S`` seconds for tasks whose current period has no run yet.
+services/periodic.py). Every process runs a scheduler thread (services/rounds.py) that
+looks every ``DOCSERVICE_SCHEDULER_INTERVAL_S`` seconds for tasks whose current period has no run yet.
 The run's row (``scheduled_runs``, unique per task and period) is the lease: the process
 whose insert succeeds runs the task; the others see the row and leave the period alone.
 A row whose holder died (its lease ran out, or its process on this host is gone) is taken
@@ -19,7 +19,6 @@ what is still to do), since a run taken over starts from the beginning.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -33,6 +32,7 @@ from docservice.db.repositories import aware
 from docservice.domain import Principal
 from docservice.errors import N_, InvalidInput, NotFound, PermissionDenied
 from docservice.services.context import Context
+from docservice.services.rounds import Rounds
 from docservice.views import ScheduledTaskView
 
 log = logging.getLogger(__name__)
@@ -244,41 +244,17 @@ def overview(ctx: Context, principal: Principal) -> list[ScheduledTaskView]:
     return views
 
 
-class Scheduler:
-    """A daemon thread running :func:`run_due` every ``interval_s`` seconds until stopped."""
-
-    def __init__(self, ctx: Context, interval_s: float) -> None:
-        self._ctx = ctx
-        self._interval_s = interval_s
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="docservice-scheduler",
-                                            daemon=True)
-            self._thread.start()
-
-    def stop(self) -> None:
-        self._stopping.set()
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
-
-    def _run(self) -> None:
-        while not self._stopping.wait(self._interval_s):
-            try:
-                run_due(self._ctx)
-            except Exception:  # the database away, say: the next round tries again
-                log.exception("scheduler round failed")
+def _round(ctx: Context) -> None:
+    run_due(ctx)
 
 
-def start_scheduler(ctx: Context) -> Scheduler | None:
+def start_scheduler(ctx: Context) -> Rounds | None:
     """Start this process's scheduler (unless the interval is 0); ``ctx.close()`` stops it."""
     if ctx.settings.scheduler_interval_s <= 0:
         return None
     tasks(ctx)  # a bad DOCSERVICE_SCHEDULE_PERIODS fails at start, not in the thread
-    scheduler = Scheduler(ctx, ctx.settings.scheduler_interval_s)
+    scheduler = Rounds("docservice-scheduler", ctx.settings.scheduler_interval_s,
+                       lambda: _round(ctx))
     scheduler.start()
     ctx.on_close(scheduler.stop)
     return scheduler

@@ -9,12 +9,12 @@ claim decides who runs them.
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass
 
 from docservice.errors import ServiceUnavailable
 from docservice.services import ingestion, outbox
 from docservice.services.context import Context
+from docservice.services.rounds import Rounds
 
 log = logging.getLogger(__name__)
 
@@ -38,45 +38,21 @@ def sweep(ctx: Context, *, all_waiting: bool = False) -> Swept:
     return Swept(tuple(versions), tuple(rows))
 
 
-class Sweeper:
-    """A daemon thread running :func:`sweep` every ``interval_s`` seconds until stopped."""
-
-    def __init__(self, ctx: Context, interval_s: float) -> None:
-        self._ctx = ctx
-        self._interval_s = interval_s
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="docservice-sweeper",
-                                            daemon=True)
-            self._thread.start()
-
-    def stop(self) -> None:
-        self._stopping.set()
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
-
-    def _run(self) -> None:
-        while not self._stopping.wait(self._interval_s):
-            try:
-                swept = sweep(self._ctx)
-            except ServiceUnavailable as exc:
-                log.warning("sweep skipped: %s", exc.message)
-                continue
-            except Exception:  # the database away, say: the next round tries again
-                log.exception("sweep failed")
-                continue
-            if swept.versions or swept.side_effects:
-                log.info("sweeper queued versions %s and side effects %s again",
-                         list(swept.versions), list(swept.side_effects))
+def _sweep_round(ctx: Context) -> None:
+    try:
+        swept = sweep(ctx)
+    except ServiceUnavailable as exc:
+        log.warning("sweep skipped: %s", exc.message)
+        return
+    if swept.versions or swept.side_effects:
+        log.info("sweeper queued versions %s and side effects %s again",
+                 list(swept.versions), list(swept.side_effects))
 
 
-def start_sweeper(ctx: Context) -> Sweeper:
+def start_sweeper(ctx: Context) -> Rounds:
     """Start the sweeper of this process; ``ctx.close()`` stops it."""
-    sweeper = Sweeper(ctx, ctx.settings.sweep_interval_s)
+    sweeper = Rounds("docservice-sweeper", ctx.settings.sweep_interval_s,
+                     lambda: _sweep_round(ctx))
     sweeper.start()
     ctx.on_close(sweeper.stop)
     return sweeper
