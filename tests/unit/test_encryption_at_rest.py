@@ -62,10 +62,13 @@ def test_stored_files_are_unreadable_on_disk_and_read_normally_in_the_service(
     data_dir = tmp_path / "data"
     keys_log = logging.getLogger("docservice.storage.keys")
     keys_log.addHandler(caplog.handler)  # directly: an earlier CLI test may stop propagation
+    level = keys_log.level  # and its own level: the bench silences "docservice" meanwhile
+    keys_log.setLevel(logging.INFO)
     try:
         ctx = bootstrap(embedded_settings(data_dir, master_key_file=key_file))
     finally:
         keys_log.removeHandler(caplog.handler)
+        keys_log.setLevel(level)
     try:
         assert f"created the master key file {key_file}" in caplog.text
         assert oct(key_file.stat().st_mode & 0o777) == "0o600"
