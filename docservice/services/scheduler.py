@@ -3,8 +3,8 @@ backups), run exactly once per period however many web and worker processes are 
 
 A task is registered with its period (``register``; the product's tasks are listed in
 services/periodic.py). Every process runs a scheduler thread (services/rounds.py) that
-looks every ``DOCSERVICE_SCHEDULER_INTERVAL_S`` seconds for tasks whose current period has no run yet.
-The run's row (``scheduled_runs``, unique per task and period) is the lease: the process
+looks every ``DOCSERVICE_SCHEDULER_INTERVAL_S`` seconds for tasks whose current period has
+no run yet. The run's row (``scheduled_runs``, unique per task and period) is the lease: the process
 whose insert succeeds runs the task; the others see the row and leave the period alone.
 A row whose holder died (its lease ran out, or its process on this host is gone) is taken
 over; a failed run is tried again on later rounds, after a pause, up to ``MAX_ATTEMPTS``.
