@@ -11,6 +11,7 @@ OS_HTTP_PORT=29200        # OpenSearch: the search server the suite uses
 OS_TRANSPORT_PORT=29300
 ES_HTTP_PORT=29201        # Elasticsearch (opt-in, see README: core-only build on Central)
 ES_TRANSPORT_PORT=29301
+IMAPS_PORT=26993         # dovecot, IMAP over TLS (e-mail intake tests)
 
 # ---- credentials (test-only, loopback-only servers) ----
 PG_USER=docservice
@@ -20,6 +21,8 @@ S3_ACCESS_KEY=docservice
 S3_SECRET_KEY=docservice-secret
 S3_BUCKET=docservice
 S3_REGION=us-east-1
+IMAP_USER=intake@docservice.test   # the one mailbox of the test dovecot
+IMAP_PASSWORD=intake-secret
 
 # ---- versions ----
 OS_VERSION=${DOCSERVICE_OPENSEARCH_VERSION:-3.6.0}
@@ -33,9 +36,10 @@ _home=${HOME:-/root}
 CACHE_DIR=${DOCSERVICE_CACHE:-$_home/.cache/docservice}
 RUN_DIR=${DOCSERVICE_SERVICES_DIR:-$_home/.cache/docservice/run}
 SEARCH_USER=docservice-es
+MAIL_USER=docservice-mail   # dovecot runs as this user (no root), see up_dovecot
 
-ALL_SERVICES=(postgres redis opensearch s3)        # what "all" starts
-KNOWN_SERVICES=(postgres redis opensearch elasticsearch s3)
+ALL_SERVICES=(postgres redis opensearch s3 dovecot)        # what "all" starts
+KNOWN_SERVICES=(postgres redis opensearch elasticsearch s3 dovecot)
 
 _ts() { date +%s.%N; }
 _elapsed() { awk -v a="$1" -v b="$(_ts)" 'BEGIN { printf "%.1f", b - a }'; }

@@ -7,6 +7,8 @@ set -euo pipefail
 PACKAGES=(
   postgresql          # server binaries in /usr/lib/postgresql/15/bin (we run our own cluster)
   redis-server
+  dovecot-imapd       # IMAP server of the e-mail intake tests (we run our own, rootless)
+  openssl             # its self-signed certificate
   tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim
   fonts-wqy-microhei  # CJK font the OCR tests draw their scans with
   chromium
@@ -87,6 +89,11 @@ fi
 if just_installed redis-server && [[ -f /run/redis/redis-server.pid ]] && kill -0 "$(cat /run/redis/redis-server.pid)" 2>/dev/null; then
   log "stopping auto-started Debian redis-server (port 6379)"
   kill "$(cat /run/redis/redis-server.pid)" || true
+fi
+
+if just_installed dovecot-imapd && [[ -s /run/dovecot/master.pid ]] && kill -0 "$(cat /run/dovecot/master.pid)" 2>/dev/null; then
+  log "stopping auto-started Debian dovecot (ports 143/993)"
+  kill "$(cat /run/dovecot/master.pid)" || true
 fi
 
 log "done"

@@ -2,7 +2,7 @@
 # Stop the servers that services-up.sh started (found by their pid files in the run dir),
 # with a bounded wait for each to exit. Never touches processes it did not start.
 #
-#   deploy/local/services-down.sh [postgres|redis|opensearch|elasticsearch|s3|all ...]
+#   deploy/local/services-down.sh [postgres|redis|opensearch|elasticsearch|s3|dovecot|all ...]
 #
 # Default: all of them. Data dirs stay (the next services-up reuses them); delete
 # "${DOCSERVICE_SERVICES_DIR:-$HOME/.cache/docservice/run}" for a clean slate.
@@ -20,7 +20,7 @@ for arg in "${@:-all}"; do
     all) want+=("${KNOWN_SERVICES[@]}") ;;
     search) want+=(opensearch) ;;
     postgres|postgresql) want+=(postgres) ;;
-    redis|opensearch|elasticsearch|s3) want+=("$arg") ;;
+    redis|opensearch|elasticsearch|s3|dovecot) want+=("$arg") ;;
     -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
     *) die "unknown service '$arg' (known: ${KNOWN_SERVICES[*]} all)" ;;
   esac
@@ -64,6 +64,8 @@ for svc in "${want[@]}"; do
     postgres) down_postgres ;;
     redis) down_pidfile redis "$RUN_DIR/redis/redis.pid" ":$REDIS_PORT" 30 ;;
     s3) down_pidfile s3 "$RUN_DIR/s3/versitygw.pid" "$CACHE_DIR/bin/versitygw" 30 ;;
+    dovecot)
+      down_pidfile dovecot "$RUN_DIR/dovecot/base/master.pid" "$RUN_DIR/dovecot/dovecot.conf" 30 ;;
     opensearch|elasticsearch)
       down_pidfile "$svc" "$RUN_DIR/$svc/server.pid" "$RUN_DIR/$svc/tmp" 60 ;;
   esac
