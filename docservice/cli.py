@@ -747,7 +747,7 @@ def create_token(state: State, email: str, name: str, days: int, as_json: bool) 
 
 
 # Commands kept in modules of their own register themselves on ``main``.
-from docservice import cli_customers, cli_lifecycle  # noqa: E402, F401
+from docservice import cli_customers, cli_intake, cli_lifecycle  # noqa: E402, F401
 
 if __name__ == "__main__":
     main()

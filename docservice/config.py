@@ -101,6 +101,23 @@ class Settings:
     review_days: tuple[tuple[str, int], ...] = (
         ("product/price_list", 180), ("product/spec", 365), ("campaign", 365), ("*", 365))
     trash_days: int = 30  # a deleted document stays restorable this long, then is purged
+    # E-mail intake (task "intake.mail"): an IMAP mailbox over TLS; no host, no intake.
+    mail_host: str = ""
+    mail_port: int = 993
+    mail_user: str = ""
+    mail_password: str = field(default="", repr=False)
+    mail_folder: str = "INBOX"  # where messages arrive
+    mail_processed_folder: str = "Processed"  # where handled ones go (created if missing)
+    # Where a message that failed goes ("": it stays in mail_folder, flagged).
+    mail_failed_folder: str = ""
+    mail_unknown_sender: str = "refuse"  # refuse (and answer by SMTP) or log
+    mail_rules: Path | None = None  # a TOML file of rules (README "E-mail intake")
+    mail_ca_file: Path | None = None  # a CA to trust besides the system's (own server)
+    mail_timeout_s: float = 30.0
+    # Watched folders (task "intake.folders"), separated by the OS path separator (":"),
+    # and the person dropped files belong to (an e-mail address).
+    intake_dirs: tuple[Path, ...] = ()
+    intake_owner: str = ""
 
     @property
     def blob_dir(self) -> Path:
@@ -169,6 +186,10 @@ def _parse_link(raw: str) -> str:
     if "{id}" not in raw or not raw.startswith(("https://", "http://")):
         raise ValueError("expected an http(s) URL holding {id}")
     return raw
+def _parse_dirs(raw: str) -> tuple[Path, ...]:
+    return tuple(Path(part.strip()) for part in raw.split(os.pathsep) if part.strip())
+
+
 def _review_days(raw: str) -> tuple[tuple[str, int], ...]:
     """``product/price_list=180, campaign=365, *=365``."""
     pairs = []
@@ -243,6 +264,19 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "crm_link_csv": _parse_link,
     "review_days": _review_days,
     "trash_days": _parse_positive_int,
+    "mail_host": str,
+    "mail_port": _parse_positive_int,
+    "mail_user": str,
+    "mail_password": str,
+    "mail_folder": str,
+    "mail_processed_folder": str,
+    "mail_failed_folder": str,
+    "mail_unknown_sender": _choice({"refuse", "log"}),
+    "mail_rules": Path,
+    "mail_ca_file": Path,
+    "mail_timeout_s": _parse_positive_float,
+    "intake_dirs": _parse_dirs,
+    "intake_owner": str,
 }
 
 

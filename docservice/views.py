@@ -592,3 +592,24 @@ class EncryptionRun:
     changed: int
     key_id: str
     older_keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class IntakeMessageView:
+    """An e-mail the intake handled: what became of it and why (admins)."""
+
+    id: int
+    sender: str
+    subject: str
+    state: str  # imported, refused, failed
+    reason: str | None
+    received_at: str
+    document_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class FolderFailureView:
+    """A file of a watched folder that could not be imported (in its failed/ folder)."""
+
+    path: str
+    reason: str

@@ -531,3 +531,25 @@ class MaintenanceRun(Base):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     claimed_by: Mapped[str | None] = mapped_column(String(200))
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class IntakeMessage(Base):
+    """An e-mail the intake has handled (services/mail_intake.py): recorded by its mailbox
+    and Message-ID, so a message is never imported twice, even after a crash before it was
+    moved to the processed folder. ``state`` is imported, refused or failed (with
+    ``reason``); ``document_ids`` lists what it became (comma-separated)."""
+
+    __tablename__ = "intake_messages"
+    __table_args__ = (UniqueConstraint("mailbox", "message_key"),
+                      Index("ix_intake_messages_state", "state", "received_at"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mailbox: Mapped[str] = mapped_column(String(300))
+    message_key: Mapped[str] = mapped_column(String(500))
+    uid: Mapped[int | None] = mapped_column(BigInteger)
+    sender: Mapped[str] = mapped_column(String(320), default="")
+    subject: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+    document_ids: Mapped[str] = mapped_column(Text, default="")
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -251,6 +251,15 @@ def failures(ctx: Context, limit: int = 50) -> list[FailedVersion]:
                 for vid, did, name, reason in rows]
 
 
+def failure_reasons(ctx: Context, version_ids: list[int]) -> dict[int, str]:
+    """Why each of these versions failed (only the failed ones)."""
+    with ctx.uow() as uow:
+        rows = uow.session.execute(
+            select(Version.id, Version.state_reason)
+            .where(Version.id.in_(version_ids), Version.state == IngestState.FAILED.value))
+        return {vid: reason or "" for vid, reason in rows}
+
+
 def in_progress(ctx: Context) -> list[VersionInProgress]:
     with ctx.uow() as uow:
         rows = uow.session.execute(

@@ -75,6 +75,12 @@ def _mend_version_entry(ctx: Context, payload: Payload) -> None:
     mend_version_entry(ctx, payload["document_id"], payload["version_id"])
 
 
+def _answer_refusal(ctx: Context, payload: Payload) -> None:
+    from docservice.services.mail_intake import answer_refusal
+
+    answer_refusal(ctx, payload)
+
+
 HANDLERS: dict[str, Handler] = {
     notifications.NOTIFY_VERSION: notifications.on_new_version,
     notices.NOTIFY_SEARCH: notifications.on_indexed,
@@ -85,6 +91,7 @@ HANDLERS: dict[str, Handler] = {
     INDEX_DOCUMENTS: _index_documents,
     INDEX_PERMISSIONS_MANY: _index_documents,
     "index.version": _mend_version_entry,  # services/integrity.py INDEX_VERSION
+    "intake.refusal": _answer_refusal,  # services/mail_intake.py ANSWER_REFUSAL
 }
 """What runs each kind of row; a new side effect (notification, webhook, rollup) adds its
 kind here."""

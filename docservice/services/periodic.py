@@ -15,6 +15,7 @@ from docservice.services.scheduler import register
 
 DAY = timedelta(days=1)
 HOUR = timedelta(hours=1)
+MINUTE = timedelta(minutes=1)
 
 
 def _purge_revoked_sessions(ctx: Context) -> str:
@@ -75,6 +76,18 @@ def _integrity_check(ctx: Context) -> str:
     return nightly_check(ctx)
 
 
+def _poll_mailbox(ctx: Context) -> str:
+    from docservice.services.mail_intake import poll
+
+    return poll(ctx)
+
+
+def _poll_folders(ctx: Context) -> str:
+    from docservice.services.folder_intake import poll_configured
+
+    return poll_configured(ctx)
+
+
 def load() -> None:
     """Register every task (idempotent)."""
     register("sessions.purge", DAY, _purge_revoked_sessions)
@@ -87,3 +100,5 @@ def load() -> None:
     register("trash.purge", DAY, _purge_trash)
     register("contracts.expire", DAY, _expire_contracts)
     register("integrity.check", DAY, _integrity_check, offset=3 * HOUR, lease=6 * HOUR)
+    register("intake.mail", 5 * MINUTE, _poll_mailbox)
+    register("intake.folders", MINUTE, _poll_folders)
